@@ -1,0 +1,34 @@
+using QuantumKan.Core;
+
+namespace QuantumKan.Core.Tests;
+
+public class AtomicFileTests
+{
+    [Fact]
+    public void Write_FailureMidWrite_LeavesPreviousContentIntact()
+    {
+        var dir = Directory.CreateTempSubdirectory("qkan-atomic-");
+        var path = Path.Combine(dir.FullName, "ckpt.bin");
+        AtomicFile.WriteAllBytes(path, new byte[] { 1, 2, 3 });
+
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[] { 9, 9, 9, 9, 9 });
+            throw new InvalidOperationException("simulated crash");
+        }));
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(dir.FullName)); // no temp file left behind
+    }
+
+    [Fact]
+    public void Write_ReplacesContentAndSurvivesCallbackThatDisposesStream()
+    {
+        var dir = Directory.CreateTempSubdirectory("qkan-atomic-");
+        var path = Path.Combine(dir.FullName, "sub", "x.bin");
+        AtomicFile.Write(path, s => { s.Write(new byte[] { 4, 5 }); s.Dispose(); });
+        Assert.Equal(new byte[] { 4, 5 }, File.ReadAllBytes(path));
+        AtomicFile.WriteAllText(path, "hello");
+        Assert.Equal("hello", File.ReadAllText(path));
+    }
+}
