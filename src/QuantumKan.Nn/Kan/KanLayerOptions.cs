@@ -1,0 +1,38 @@
+namespace QuantumKan.Nn.Kan;
+
+/// <summary>
+/// Options for one KAN layer. Fields that do not apply to the chosen <see cref="Basis"/> are ignored.
+/// Serializable as JSON (public fields), so models can persist the options they were built with.
+/// </summary>
+public sealed record KanLayerOptions
+{
+    /// <summary>The basis. Default <see cref="KanBasis.BSpline"/>.</summary>
+    public KanBasis Basis { get; init; } = KanBasis.BSpline;
+
+    /// <summary>Grid intervals G for B-spline, RBF and piecewise-linear bases. Default 5.</summary>
+    public int GridSize { get; init; } = 5;
+
+    /// <summary>B-spline order k (3 = cubic). Default 3.</summary>
+    public int SplineOrder { get; init; } = 3;
+
+    /// <summary>Lower end of the grid range for grid-based bases. Default −1.</summary>
+    public double GridMin { get; init; } = -1.0;
+
+    /// <summary>Upper end of the grid range for grid-based bases. Default 1.</summary>
+    public double GridMax { get; init; } = 1.0;
+
+    /// <summary>Polynomial degree K for the Chebyshev basis (K+1 basis functions). Default 8.</summary>
+    public int Degree { get; init; } = 8;
+
+    /// <summary>Number of harmonics for the Fourier basis. Default 5.</summary>
+    public int Harmonics { get; init; } = 5;
+
+    /// <summary>Step sizes h for the sinc basis. Default {1, 0.5}.</summary>
+    public double[] SincSteps { get; init; } = [1.0, 0.5];
+
+    /// <summary>Whether the B-spline layer has a standalone per-edge spline scaler. Default true.</summary>
+    public bool StandaloneSplineScaler { get; init; } = true;
+
+    /// <summary>B-spline grid update: blend between data quantiles (0) and the uniform grid (1). Default 0.02.</summary>
+    public double GridEps { get; init; } = 0.02;
+}
