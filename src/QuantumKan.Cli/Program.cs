@@ -1,0 +1,1 @@
+return QuantumKan.Cli.CliApp.Run(args);
