@@ -55,6 +55,13 @@ public sealed class BSplineKanLayer : KanLayer
     /// <summary>The spline coefficients the forward pass uses: c ⊙ s, <c>(out, in, K)</c>.</summary>
     private Tensor ScaledCoefficients => spline_scaler is null ? Coefficients : Coefficients * spline_scaler.unsqueeze(-1);
 
+    private protected override void RefreshConstants()
+    {
+        var (slopes, offsets) = BSplineBasis.RecursionTables(grid, Options.SplineOrder);
+        level_slopes.copy_(slopes);
+        level_offsets.copy_(offsets);
+    }
+
     private protected override Tensor Expand(Tensor x) =>
         BSplineBasis.Evaluate(x, grid, level_slopes, level_offsets, Options.SplineOrder);
 
@@ -103,9 +110,7 @@ public sealed class BSplineKanLayer : KanLayer
         var knots = cat([before, interior, after], 0).t();                                          // (in, M)
 
         grid.copy_(knots);
-        var (slopes, offsets) = BSplineBasis.RecursionTables(grid, k);
-        level_slopes.copy_(slopes);
-        level_offsets.copy_(offsets);
+        RefreshConstants();
 
         var refit = LeastSquares.SolveBatched(Expand(batch).transpose(0, 1), values);             // (in, K, out)
         Coefficients.copy_(refit.permute(2, 0, 1));

@@ -18,11 +18,11 @@ public sealed class FourierKanLayer : KanLayer
     {
         using var scope = NewDisposeScope();
         var (freq, phase) = Constants(options.Harmonics);
-        frequencies = AddBuffer(nameof(frequencies), freq);
-        phases = AddBuffer(nameof(phases), phase);
+        frequencies = AddBuffer(nameof(frequencies), freq.to(ScalarType.Float32));
+        phases = AddBuffer(nameof(phases), phase.to(ScalarType.Float32));
         bias = AddParameter(nameof(bias), zeros(outFeatures));
         var moment = KanInitialization.BasisSecondMoment(column =>
-            Evaluate(column, freq.to(ScalarType.Float64), phase.to(ScalarType.Float64)));
+            Evaluate(column, freq, phase));
         KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 1.0);
     }
 
@@ -33,12 +33,20 @@ public sealed class FourierKanLayer : KanLayer
     internal static Tensor Evaluate(Tensor x, Tensor frequencies, Tensor phases) =>
         addcmul(phases, x.unsqueeze(-1), frequencies, 1).sin();
 
+    /// <summary>Float64 constants; callers cast them to the layer's dtype.</summary>
     private static (Tensor Frequencies, Tensor Phases) Constants(int harmonics)
     {
-        var h = arange(1, harmonics + 1, dtype: ScalarType.Float32);
+        var h = arange(1, harmonics + 1, dtype: ScalarType.Float64);
         var freq = cat([h, h]);
-        var phase = cat([full(harmonics, Math.PI / 2, dtype: ScalarType.Float32), zeros(harmonics)]);
+        var phase = cat([full(harmonics, Math.PI / 2, dtype: ScalarType.Float64), zeros(harmonics, dtype: ScalarType.Float64)]);
         return (freq, phase);
+    }
+
+    private protected override void RefreshConstants()
+    {
+        var (freq, phase) = Constants(Options.Harmonics);
+        frequencies.copy_(freq);
+        phases.copy_(phase);
     }
 
     private protected override Tensor Expand(Tensor x) => Evaluate(x, frequencies, phases);

@@ -122,6 +122,25 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
             : addmm(addend, flatBasis, flatWeights.t(), 1, 1);
     }
 
+    /// <summary>
+    /// After a dtype change, rebuilds derived constant buffers from their float64 definitions, so a layer moved to
+    /// float64 computes its basis to float64 precision instead of carrying float32-rounded constants.
+    /// </summary>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        base._toEpilog(dtype, device, non_blocking);
+        if (dtype is null)
+            return;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        RefreshConstants();
+    }
+
+    /// <summary>Recomputes constant buffers in their current dtype and device (see <see cref="_toEpilog"/>).</summary>
+    private protected virtual void RefreshConstants()
+    {
+    }
+
     /// <summary>Registers a trainable tensor, detached from any caller's dispose scope so it lives as long as the layer.</summary>
     private protected Parameter AddParameter(string name, Tensor data)
     {

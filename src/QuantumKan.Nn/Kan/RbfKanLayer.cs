@@ -21,20 +21,17 @@ public sealed class RbfKanLayer : KanLayer
         : base(nameof(RbfKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
-        double width = (options.GridMax - options.GridMin) / options.GridSize;
-        var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
-        var offsets = (-centers / width).to(ScalarType.Float32);
-        var inverse = tensor(new[] { (float)(1.0 / width) });
+        var (offsets, inverse) = Constants(options);
         layer_norm = nn.LayerNorm(inFeatures);
         register_module(nameof(layer_norm), layer_norm);
-        center_offsets = AddBuffer(nameof(center_offsets), offsets);
-        inverse_width = AddBuffer(nameof(inverse_width), inverse);
+        center_offsets = AddBuffer(nameof(center_offsets), offsets.to(ScalarType.Float32));
+        inverse_width = AddBuffer(nameof(inverse_width), inverse.to(ScalarType.Float32));
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
         bias = AddParameter(nameof(bias), zeros(outFeatures));
 
         // LayerNorm output is ~N(0, 1) per sample, so the N(0, 1) moment is the right one for the bumps too.
         var moment = KanInitialization.BasisSecondMoment(column =>
-            Evaluate(column, offsets.to(ScalarType.Float64), inverse.to(ScalarType.Float64)));
+            Evaluate(column, offsets, inverse));
         KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
@@ -53,6 +50,21 @@ public sealed class RbfKanLayer : KanLayer
     {
         var z = addcmul(centerOffsets, x.unsqueeze(-1), inverseWidth, 1); // (B, in, K)
         return z.square().neg_().exp_();
+    }
+
+    /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
+    private static (Tensor CenterOffsets, Tensor InverseWidth) Constants(KanLayerOptions options)
+    {
+        double width = (options.GridMax - options.GridMin) / options.GridSize;
+        var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
+        return (-centers / width, tensor(new[] { 1.0 / width }));
+    }
+
+    private protected override void RefreshConstants()
+    {
+        var (offsets, inverse) = Constants(Options);
+        center_offsets.copy_(offsets);
+        inverse_width.copy_(inverse);
     }
 
     private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm.forward(x), center_offsets, inverse_width);

@@ -21,19 +21,19 @@ public sealed class SincKanLayer : KanLayer
     {
     }
 
-    private SincKanLayer(int inFeatures, int outFeatures, KanLayerOptions options, (float[] InverseSteps, float[] Shifts) constants)
+    private SincKanLayer(int inFeatures, int outFeatures, KanLayerOptions options, (double[] InverseSteps, double[] Shifts) constants)
         : base(nameof(SincKanLayer), inFeatures, outFeatures, constants.Shifts.Length, options)
     {
         using var scope = NewDisposeScope();
         var inverse = tensor(constants.InverseSteps);
         var shift = tensor(constants.Shifts);
-        inverse_steps = AddBuffer(nameof(inverse_steps), inverse);
-        shifts = AddBuffer(nameof(shifts), shift);
+        inverse_steps = AddBuffer(nameof(inverse_steps), inverse.to(ScalarType.Float32));
+        shifts = AddBuffer(nameof(shifts), shift.to(ScalarType.Float32));
         skip_weight = AddParameter(nameof(skip_weight), empty(outFeatures, inFeatures));
         bias = AddParameter(nameof(bias), zeros(outFeatures));
 
         var moment = KanInitialization.BasisSecondMoment(column =>
-            Evaluate(column, inverse.to(ScalarType.Float64), shift.to(ScalarType.Float64)));
+            Evaluate(column, inverse, shift));
         KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
         KanInitialization.FillForUnitVariance(skip_weight, inFeatures, 1.0, 0.5); // E[x²] = 1
     }
@@ -48,11 +48,11 @@ public sealed class SincKanLayer : KanLayer
     internal static Tensor Evaluate(Tensor x, Tensor inverseSteps, Tensor shifts) =>
         addcmul(shifts, x.unsqueeze(-1), inverseSteps, 1).sinc();
 
-    private static (float[] InverseSteps, float[] Shifts) Constants(KanLayerOptions options)
+    private static (double[] InverseSteps, double[] Shifts) Constants(KanLayerOptions options)
     {
         options.Validate();
-        var inverse = new List<float>();
-        var shift = new List<float>();
+        var inverse = new List<double>();
+        var shift = new List<double>();
         foreach (var h in options.SincSteps)
         {
             // Center of sinc(x/h + j) is x = −j·h; keep the centers inside the grid range.
@@ -62,11 +62,18 @@ public sealed class SincKanLayer : KanLayer
                 first = last = (long)Math.Round(-(options.GridMin + options.GridMax) / (2 * h));
             for (long j = first; j <= last; j++)
             {
-                inverse.Add((float)(1.0 / h));
+                inverse.Add(1.0 / h);
                 shift.Add(j);
             }
         }
         return (inverse.ToArray(), shift.ToArray());
+    }
+
+    private protected override void RefreshConstants()
+    {
+        var (inverse, shift) = Constants(Options);
+        inverse_steps.copy_(tensor(inverse));
+        shifts.copy_(tensor(shift));
     }
 
     private protected override Tensor Expand(Tensor x) => Evaluate(x, inverse_steps, shifts);
