@@ -40,6 +40,19 @@ internal static class BSplineBasis
     }
 
     /// <summary>
+    /// Greville abscissae ξ_j = (t_{j+1} + … + t_{j+k}) / k, <c>(in, K)</c>: Σ_j ξ_j B_j(x) = x on [t_k, t_{M−1−k}], so
+    /// coefficients ξ make the spline the identity there.
+    /// </summary>
+    public static Tensor GrevilleAbscissae(Tensor knots, int order)
+    {
+        long k = knots.shape[1] - 1 - order;
+        var sum = knots.narrow(1, 1, k).clone();
+        for (int p = 2; p <= order; p++)
+            sum.add_(knots.narrow(1, p, k));
+        return sum / order;
+    }
+
+    /// <summary>
     /// Evaluates all K = M − 1 − k bases: <c>x: (B, in)</c> → <c>(B, in, K)</c>. Outside [t_0, t_{M−1}) every basis is 0.
     /// </summary>
     /// <remarks>

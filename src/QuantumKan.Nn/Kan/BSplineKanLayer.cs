@@ -36,10 +36,10 @@ public sealed class BSplineKanLayer : KanLayer
 
         // Half of the output variance from each branch; the scaler starts at 1 so the spline's scale lives in c.
         var order = options.SplineOrder;
-        var splineMoment = KanInitialization.BasisSecondMoment(column =>
-            BSplineBasis.Evaluate(column, knots[..1].to(ScalarType.Float64), slopes[.., ..1].to(ScalarType.Float64),
-                offsets[.., ..1].to(ScalarType.Float64), order));
-        KanInitialization.FillForUnitVariance(Coefficients, inFeatures, splineMoment, 0.5);
+        var knots64 = knots[..1].to(ScalarType.Float64);
+        var (slopes64, offsets64) = BSplineBasis.RecursionTables(knots64, order);
+        KanInitialization.FillSmoothLines(Coefficients, BSplineBasis.GrevilleAbscissae(knots64, order).squeeze(0),
+            column => BSplineBasis.Evaluate(column, knots64, slopes64, offsets64, order), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 

@@ -38,4 +38,29 @@ internal static class KanInitialization
         var std = Math.Sqrt(share / (fanIn * Math.Max(moment, 1e-12)));
         nn.init.normal_(weights, 0.0, std);
     }
+
+    /// <summary>
+    /// Starts every edge of a grid basis as a random straight line plus a little per-basis noise:
+    /// c[o,i,k] = w[o,i]·ν_k + ε[o,i,k], where Σ_k ν_k φ_k(x) ≈ x (ν: knots, Greville abscissae or centers).
+    /// Independent per-basis coefficients would make a fine grid start out jagged, and the next layer would then pass
+    /// back gradients whose sign flips from knot to knot; a smooth start trains like an MLP and refines from there.
+    /// The branch contributes <paramref name="share"/> of unit output variance, 10% of it from the noise.
+    /// </summary>
+    /// <param name="coefficients">(out, in, K) to fill.</param>
+    /// <param name="nodes">(K) float64 abscissae whose weighted sum of the bases reproduces x.</param>
+    /// <param name="basisOfColumn">The basis as <c>(N, 1)</c> float64 → <c>(N, 1, K)</c>.</param>
+    /// <param name="share">Share of the unit output variance for this branch.</param>
+    public static void FillSmoothLines(Tensor coefficients, Tensor nodes, Func<Tensor, Tensor> basisOfColumn, double share)
+    {
+        const double noiseShare = 0.1;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long outputs = coefficients.shape[0], inputs = coefficients.shape[1];
+        var lineMoment = BasisSecondMoment(column => (basisOfColumn(column) * nodes).sum([-1], keepdim: true));
+        var noiseMoment = BasisSecondMoment(basisOfColumn);
+        var slopes = empty(outputs, inputs, 1, dtype: coefficients.dtype);
+        FillForUnitVariance(slopes, inputs, lineMoment, share * (1 - noiseShare));
+        FillForUnitVariance(coefficients, inputs, noiseMoment, share * noiseShare);
+        coefficients.add_(slopes * nodes.to(coefficients.dtype));
+    }
 }

@@ -22,9 +22,8 @@ public sealed class PiecewiseLinearKanLayer : KanLayer
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
 
         double min = options.GridMin, inverse = options.GridSize / (options.GridMax - options.GridMin);
-        var moment = KanInitialization.BasisSecondMoment(column =>
-            Evaluate(column, knots.to(ScalarType.Float64), min, inverse));
-        KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
+        var knots64 = knots.to(ScalarType.Float64);
+        KanInitialization.FillSmoothLines(Coefficients, knots64 / inverse + min, column => Evaluate(column, knots64, min, inverse), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 
