@@ -53,7 +53,7 @@ public static class ModelEvaluator
                 var output = model.Forward(batch);
                 var breakdown = loss.Compute(output, batch, parameters);
                 foreach (var (name, value) in breakdown.Components.Append(new(LossComponents.Total, breakdown.Total)))
-                    sums[name] = sums.GetValueOrDefault(name) + value.item<float>() * (double)indices.Length;
+                    sums[name] = sums.GetValueOrDefault(name) + value.ToDouble() * (double)indices.Length;
                 CopyRows(output.Logits, logits.AsSpan(indices[0] * classes, indices.Length * classes));
                 CopyRows(batch.Labels, targets.AsSpan(indices[0] * classes, indices.Length * classes));
             }

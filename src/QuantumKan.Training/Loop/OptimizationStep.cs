@@ -55,8 +55,8 @@ internal sealed class OptimizationStep(
         var output = model.Forward(batch);
         var breakdown = loss.Compute(output, batch, _parameters);
         foreach (var (name, value) in breakdown.Components)
-            Accumulate(sums, name, value.item<float>() * (double)indices.Length);
-        double total = breakdown.Total.item<float>();
+            Accumulate(sums, name, value.ToDouble() * (double)indices.Length);
+        double total = breakdown.Total.ToDouble();
         Accumulate(sums, LossComponents.Total, total * indices.Length);
         if (!double.IsFinite(total))
             return $"the loss is {total} ({Describe(breakdown)})";
@@ -77,7 +77,7 @@ internal sealed class OptimizationStep(
         sums[name] = sums.GetValueOrDefault(name) + value;
 
     private static string Describe(LossBreakdown breakdown) =>
-        string.Join(", ", breakdown.Components.Select(kv => $"{kv.Key} = {kv.Value.item<float>()}"));
+        string.Join(", ", breakdown.Components.Select(kv => $"{kv.Key} = {kv.Value.ToDouble()}"));
 }
 
 /// <summary>What one optimizer step did.</summary>
