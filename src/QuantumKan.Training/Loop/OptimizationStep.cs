@@ -20,6 +20,8 @@ internal sealed class OptimizationStep(
     /// <summary>Runs the step; the caller advances the learning-rate schedule afterwards.</summary>
     public StepOutcome Run(int[][] microBatches)
     {
+        // Also collects the tensor wrappers that zero_grad, clipping and AdamW create for gradients and moments.
+        using var stepScope = torch.NewDisposeScope();
         optimizer.zero_grad();
         int groupSize = microBatches.Sum(m => m.Length);
         var sums = new Dictionary<string, double>();

@@ -97,7 +97,7 @@ internal sealed class TrainingRun
             bool improved = Validate();
             SaveCheckpoints(improved);
         }
-        else if (_options.CheckpointEverySteps > 0 && _state.GlobalStep % _options.CheckpointEverySteps == 0)
+        else if (_options.CheckpointEverySteps > 0 && _state.GlobalStep % _options.CheckpointEverySteps == 0 && !InBadStreak)
             SaveLast();
     }
 
@@ -172,6 +172,8 @@ internal sealed class TrainingRun
 
     private void SaveCheckpoints(bool improved)
     {
+        if (InBadStreak)
+            return;
         var checkpoint = Capture();
         if (improved)
         {
@@ -182,6 +184,12 @@ internal sealed class TrainingRun
     }
 
     private void SaveLast() => Save(Capture());
+
+    /// <summary>
+    /// While steps are being skipped for NaN/∞, routine checkpoints are held back so that the newest one on disk is
+    /// always from before the trouble (cancellation still writes: its state is consistent and needed to resume).
+    /// </summary>
+    private bool InBadStreak => _state.ConsecutiveSkippedSteps > 0;
 
     private void Save(TrainingCheckpoint checkpoint)
     {

@@ -134,7 +134,7 @@ public class ResumeTests
 
     private sealed class InMemoryData
     {
-        public Data.InMemoryFeatureSource Train { get; } = SyntheticSets.MultiLabel(200, classes: 5, features: 12, seed: 41);
-        public Data.InMemoryFeatureSource Validation { get; } = SyntheticSets.MultiLabel(60, classes: 5, features: 12, seed: 42);
+        public QuantumKan.Training.Data.InMemoryFeatureSource Train { get; } = SyntheticSets.MultiLabel(200, classes: 5, features: 12, seed: 41);
+        public QuantumKan.Training.Data.InMemoryFeatureSource Validation { get; } = SyntheticSets.MultiLabel(60, classes: 5, features: 12, seed: 42);
     }
 }
