@@ -1,0 +1,95 @@
+using QuantumKan.Training.Data;
+using QuantumKan.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Training.Loop;
+
+/// <summary>
+/// One optimizer step over a group of micro-batches: forward, multi-task loss, backward with each micro-batch's loss
+/// scaled by its share of the group's examples (so the accumulated gradient equals the gradient of the whole group as
+/// one batch), gradient-norm clipping, then AdamW — unless a loss or the gradient norm is NaN/∞, in which case the
+/// update is skipped and reported.
+/// </summary>
+internal sealed class OptimizationStep(
+    ITrainableModel model, MultiTaskLoss loss, OptimizerHelper optimizer, BatchReader reader, double maxGradientNorm)
+{
+    private readonly IReadOnlyList<Parameter> _parameters = model.Module.parameters().Where(p => p.requires_grad).ToList();
+
+    /// <summary>Runs the step; the caller advances the learning-rate schedule afterwards.</summary>
+    public StepOutcome Run(int[][] microBatches)
+    {
+        // Also collects the tensor wrappers that zero_grad, clipping and AdamW create for gradients and moments.
+        using var stepScope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        int groupSize = microBatches.Sum(m => m.Length);
+        var sums = new Dictionary<string, double>();
+        string? skipReason = null;
+        int seen = 0;
+        foreach (var indices in microBatches)
+        {
+            skipReason = ForwardBackward(indices, groupSize, sums);
+            seen += indices.Length;
+            if (skipReason is not null)
+                break;
+        }
+        double gradientNorm = double.NaN;
+        if (skipReason is null)
+        {
+            gradientNorm = ClipGradients();
+            if (!double.IsFinite(gradientNorm))
+                skipReason = $"the gradient norm is {gradientNorm}";
+        }
+        double learningRate = optimizer.ParamGroups.First().LearningRate;
+        if (skipReason is null)
+            optimizer.step();
+        else
+            optimizer.zero_grad();
+        var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / seen);
+        return new StepOutcome(means, learningRate, gradientNorm, groupSize, skipReason);
+    }
+
+    private string? ForwardBackward(int[] indices, int groupSize, Dictionary<string, double> sums)
+    {
+        using var scope = torch.NewDisposeScope();
+        var batch = reader.Read(indices);
+        var output = model.Forward(batch);
+        var breakdown = loss.Compute(output, batch, _parameters);
+        foreach (var (name, value) in breakdown.Components)
+            Accumulate(sums, name, value.ToDouble() * (double)indices.Length);
+        double total = breakdown.Total.ToDouble();
+        Accumulate(sums, LossComponents.Total, total * indices.Length);
+        if (!double.IsFinite(total))
+            return $"the loss is {total} ({Describe(breakdown)})";
+        // d(mean over group)/dθ = Σᵢ (nᵢ/N)·d(mean over micro-batch i)/dθ.
+        (breakdown.Total * (indices.Length / (double)groupSize)).backward();
+        return null;
+    }
+
+    private double ClipGradients()
+    {
+        using var scope = torch.NewDisposeScope();
+        // An infinite limit still returns the norm (for reporting and the NaN check) and scales by exactly 1.
+        double limit = maxGradientNorm > 0 ? maxGradientNorm : double.PositiveInfinity;
+        return nn.utils.clip_grad_norm_(_parameters, limit);
+    }
+
+    private static void Accumulate(Dictionary<string, double> sums, string name, double value) =>
+        sums[name] = sums.GetValueOrDefault(name) + value;
+
+    private static string Describe(LossBreakdown breakdown) =>
+        string.Join(", ", breakdown.Components.Select(kv => $"{kv.Key} = {kv.Value.ToDouble()}"));
+}
+
+/// <summary>What one optimizer step did.</summary>
+/// <param name="Losses">Mean unweighted loss per component (and total) over the examples processed.</param>
+/// <param name="LearningRate">The learning rate of this step.</param>
+/// <param name="GradientNorm">The gradient norm before clipping; NaN when not reached.</param>
+/// <param name="Examples">The examples of the step's group.</param>
+/// <param name="SkipReason">Why the update was skipped; null when applied.</param>
+internal sealed record StepOutcome(
+    IReadOnlyDictionary<string, double> Losses, double LearningRate, double GradientNorm, int Examples, string? SkipReason)
+{
+    public bool Skipped => SkipReason is not null;
+}

@@ -1,0 +1,53 @@
+using QuantumKan.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Training.Model;
+
+/// <summary>
+/// A network the <see cref="Loop.Trainer"/> can train. The trainer owns the loop, the classification loss, the L2
+/// term, the optimizer, the schedule and the checkpoints; the model only maps a batch to logits plus any task-specific
+/// auxiliary losses (audio reconstruction, quantum fidelity, normalization penalty, …).
+/// </summary>
+public interface ITrainableModel
+{
+    /// <summary>
+    /// The module that holds every trainable parameter and buffer. The trainer moves it to the device, switches
+    /// train/eval mode, optimizes <c>parameters()</c> and saves its state dict in checkpoints.
+    /// </summary>
+    nn.Module Module { get; }
+
+    /// <summary>
+    /// Runs the network on one batch. Called in train mode with autograd on during training, and in eval mode under
+    /// <c>no_grad</c> during validation. Create tensors normally: the caller's dispose scope collects them.
+    /// </summary>
+    /// <param name="batch">Features <c>[B, ..shape]</c> and labels <c>[B, classes]</c> on the training device.</param>
+    /// <returns>Logits <c>[B, classes]</c> and the unweighted auxiliary losses (scalars, each a mean over the batch).</returns>
+    ModelOutput Forward(TrainingBatch batch);
+}
+
+/// <summary>The result of <see cref="ITrainableModel.Forward"/> for one batch.</summary>
+public sealed class ModelOutput
+{
+    /// <summary>Creates an output from logits and optional auxiliary losses keyed by component name (see <see cref="LossComponents"/>).</summary>
+    /// <param name="logits">Unnormalized class scores, <c>[B, classes]</c>.</param>
+    /// <param name="auxiliaryLosses">Scalar losses, each a mean over the batch and not yet weighted; null for none.</param>
+    public ModelOutput(Tensor logits, IReadOnlyDictionary<string, Tensor>? auxiliaryLosses = null)
+    {
+        Logits = logits ?? throw new ArgumentNullException(nameof(logits));
+        AuxiliaryLosses = auxiliaryLosses ?? new Dictionary<string, Tensor>();
+        foreach (var (name, value) in AuxiliaryLosses)
+        {
+            if (name is LossComponents.Classification or LossComponents.L2)
+                throw new ArgumentException($"'{name}' is computed by the trainer; a model must not return it as an auxiliary loss.", nameof(auxiliaryLosses));
+            if (value.numel() != 1)
+                throw new ArgumentException($"Auxiliary loss '{name}' has shape [{string.Join(", ", value.shape)}]; it must be a scalar.", nameof(auxiliaryLosses));
+        }
+    }
+
+    /// <summary>Unnormalized class scores, <c>[B, classes]</c>.</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>Unweighted scalar auxiliary losses by component name.</summary>
+    public IReadOnlyDictionary<string, Tensor> AuxiliaryLosses { get; }
+}

@@ -1,0 +1,74 @@
+using QuantumKan.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Training.Model;
+
+/// <summary>
+/// Combines the classification loss (computed here from logits and labels), the optional L2 term and the model's
+/// auxiliary losses into total = Σ wᵢ·Lᵢ, keeping each unweighted component for reporting.
+/// </summary>
+public sealed class MultiTaskLoss
+{
+    private readonly LossWeights _weights;
+    private readonly TaskKind _task;
+
+    /// <summary>Creates the loss for a task with the given component weights.</summary>
+    public MultiTaskLoss(TaskKind task, LossWeights weights)
+    {
+        _weights = weights ?? throw new ArgumentNullException(nameof(weights));
+        _weights.Validate();
+        _task = task;
+    }
+
+    /// <summary>Computes the weighted total and every component for one batch.</summary>
+    /// <param name="output">The model's logits <c>[B, C]</c> and auxiliary losses.</param>
+    /// <param name="batch">The batch, for its labels <c>[B, C]</c>.</param>
+    /// <param name="parameters">The trainable parameters, for the L2 term (enumerated only when its weight is non-zero).</param>
+    public LossBreakdown Compute(ModelOutput output, TrainingBatch batch, IEnumerable<Tensor> parameters)
+    {
+        var logits = output.Logits;
+        if (logits.ndim != 2 || logits.shape[0] != batch.Size || logits.shape[1] != batch.Labels.shape[1])
+            throw new InvalidOperationException(
+                $"The model returned logits of shape [{string.Join(", ", logits.shape)}]; expected [{batch.Size}, {batch.Labels.shape[1]}] (batch, classes).");
+        var components = new Dictionary<string, Tensor> { [LossComponents.Classification] = ClassificationLoss(logits, batch.Labels.to_type(logits.dtype)) };
+        if (_weights.L2 > 0)
+            components[LossComponents.L2] = SumOfSquares(parameters);
+        foreach (var (name, value) in output.AuxiliaryLosses)
+            components[name] = value;
+
+        Tensor? total = null;
+        foreach (var (name, value) in components)
+        {
+            double w = _weights.For(name);
+            if (w == 0) continue;
+            var term = value * w;
+            total = total is null ? term : total + term;
+        }
+        return new LossBreakdown(total ?? torch.zeros(1, logits.dtype, logits.device).squeeze(), components);
+    }
+
+    /// <summary>The classification loss alone, mean over the batch.</summary>
+    public Tensor ClassificationLoss(Tensor logits, Tensor labels) => _task switch
+    {
+        TaskKind.MultiLabel => nn.functional.binary_cross_entropy_with_logits(logits, labels),
+        // −Σ y·log softmax(z), mean over the batch: cross-entropy for one-hot labels, and also correct for soft labels.
+        _ => -(labels * nn.functional.log_softmax(logits, 1)).sum(1).mean(),
+    };
+
+    private static Tensor SumOfSquares(IEnumerable<Tensor> parameters)
+    {
+        Tensor? sum = null;
+        foreach (var p in parameters)
+        {
+            var s = p.square().sum();
+            sum = sum is null ? s : sum + s;
+        }
+        return sum ?? torch.zeros(1).squeeze();
+    }
+}
+
+/// <summary>One batch's loss: the weighted total to optimize and the unweighted components to report.</summary>
+/// <param name="Total">Σ wᵢ·Lᵢ, a scalar tensor.</param>
+/// <param name="Components">Each component, unweighted, as a scalar tensor.</param>
+public sealed record LossBreakdown(Tensor Total, IReadOnlyDictionary<string, Tensor> Components);
