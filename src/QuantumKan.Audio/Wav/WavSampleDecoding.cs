@@ -62,7 +62,7 @@ internal static class WavSampleDecoding
         int channels = info.ChannelCount, align = info.BlockAlign, width = TReader.Bytes;
         var result = new float[channels][];
         for (int c = 0; c < channels; c++)
-            result[c] = new float[frames];
+            result[c] = frames == 0 ? [] : new float[frames];
         for (int f = 0; f < frames; f++)
         {
             var frame = data.Slice(f * align, align);
