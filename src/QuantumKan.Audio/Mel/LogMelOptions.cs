@@ -81,7 +81,7 @@ public enum ShortClipFill
 /// To reproduce librosa set <see cref="MelScale"/> = Slaney, <see cref="MelNorm"/> = Slaney, <see cref="PadMode"/> = Constant.
 /// </para>
 /// </summary>
-public sealed record LogMelOptions
+public record LogMelOptions
 {
     /// <summary>Sample rate in Hz the features are computed at; clips at other rates are resampled. Default 16000.</summary>
     public int SampleRate { get; init; } = 16_000;
