@@ -1,0 +1,167 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using QuantumKan.Audio;
+using QuantumKan.Audio.Resampling;
+using QuantumKan.Audio.Wav;
+using QuantumKan.ML.DataView;
+using QuantumKan.ML.Persistence;
+
+namespace QuantumKan.ML.Audio;
+
+/// <summary>
+/// Decodes WAV clips named by a path column (Text) or held in a bytes column (vector of Byte) into mono float
+/// samples at <see cref="LoadAudioOptions.SampleRate"/>: a variable-length Single vector whose column carries a
+/// <c>SampleRate</c> annotation. Created by <c>mlContext.Transforms.LoadAudio</c>.
+/// </summary>
+[PersistableTransformer(Kind, 1)]
+public sealed class LoadAudioTransformer : QuantumKanTransformerBase
+{
+    internal const string Kind = "QuantumKan.Audio.LoadAudio";
+
+    /// <summary>Name of the Int32 annotation holding the output column's sample rate in Hz.</summary>
+    public const string SampleRateAnnotation = "SampleRate";
+
+    internal LoadAudioTransformer(IHostEnvironment env, LoadAudioOptions options) : base(env, nameof(LoadAudioTransformer))
+    {
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The options in effect.</summary>
+    public LoadAudioOptions Options { get; }
+
+    /// <inheritdoc />
+    public override string PersistenceKind => Kind;
+
+    /// <inheritdoc />
+    public override void SaveState(ModelStateWriter writer) => writer.WriteJson("Options", Options);
+
+    internal static LoadAudioTransformer Load(IHostEnvironment env, ModelStateReader reader)
+    {
+        var options = reader.ReadJson<LoadAudioOptions>("Options");
+        try
+        {
+            return new LoadAudioTransformer(env, options);
+        }
+        catch (ArgumentException ex)
+        {
+            throw reader.Error("Options", ex.Message, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IDataView Transform(IDataView input)
+    {
+        var mapped = base.Transform(input);
+        if (Options.OnBadClip != BadClipPolicy.SkipRow)
+            return mapped;
+        var column = mapped.Schema[Options.OutputColumnName];
+        return new BadClipSkippingDataView(mapped, column, Report);
+    }
+
+    private void Report(BadClip clip)
+    {
+        using (var ch = Host.Start(nameof(LoadAudioTransformer)))
+            ch.Warning(MessageSensitivity.None, $"LoadAudio skipped row {clip.Row} ({clip.Source}): {clip.Error.Message}");
+        Options.BadClipReported?.Invoke(clip);
+    }
+
+    private protected override BoundRowMapper Bind(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
+
+    /// <summary>Decodes one clip: mono mix or one channel, resampled; an empty clip is a bad clip.</summary>
+    internal float[] LoadClip(ReadOnlySpan<byte> file, string source)
+    {
+        var decode = new WavDecodeOptions
+        {
+            Channels = Options.Channel < 0 ? ChannelPolicy.MixToMono : ChannelPolicy.KeepChannels,
+            Truncation = Options.Truncation,
+            MaxFileBytes = Options.MaxFileBytes,
+        };
+        var clip = WavDecoder.Decode(file, source, decode);
+        if (Options.Channel >= clip.ChannelCount)
+            throw new AudioFormatException(source, $"channel {Options.Channel} was requested but the file has {clip.ChannelCount}");
+        if (clip.FrameCount == 0)
+            throw new AudioFormatException(source, "the file holds no samples");
+        var samples = clip.Channels[Math.Max(Options.Channel, 0)];
+        return clip.SampleRate == Options.SampleRate ? samples : SincResampler.Get(clip.SampleRate, Options.SampleRate).Resample(samples);
+    }
+
+    internal string ResolvePath(string path) =>
+        Options.BaseDirectory is { } dir && !Path.IsPathRooted(path) ? Path.Combine(dir, path) : path;
+
+    private sealed class Mapper : BoundRowMapper
+    {
+        private readonly LoadAudioTransformer _parent;
+        private readonly DataViewSchema.Column _input;
+        private readonly bool _isPath;
+
+        public Mapper(LoadAudioTransformer parent, DataViewSchema schema) : base(schema)
+        {
+            _parent = parent;
+            _input = RequireColumn(schema, parent.Options.InputColumnName, "Text (a WAV path) or a vector of Byte (WAV file bytes)", IsAudioSource);
+            _isPath = _input.Type is TextDataViewType;
+            var annotations = new DataViewSchema.Annotations.Builder();
+            int rate = parent.Options.SampleRate;
+            annotations.Add(SampleRateAnnotation, NumberDataViewType.Int32, (ref int value) => value = rate);
+            Outputs = [new OutputColumn(parent.Options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single), annotations.ToAnnotations())];
+        }
+
+        internal static bool IsAudioSource(DataViewType type) =>
+            type is TextDataViewType || type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Byte;
+
+        public override IReadOnlyList<OutputColumn> Outputs { get; }
+
+        public override IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> isOutputActive) => [_input];
+
+        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, out Action? disposer)
+        {
+            disposer = null;
+            if (!isOutputActive(0))
+                return [null];
+            string column = _input.Name;
+            Func<float[]> load;
+            if (_isPath)
+            {
+                var getPath = input.GetGetter<ReadOnlyMemory<char>>(_input);
+                ReadOnlyMemory<char> path = default;
+                load = () =>
+                {
+                    getPath(ref path);
+                    var file = _parent.ResolvePath(path.ToString());
+                    var bytes = ReadFile(file);
+                    return _parent.LoadClip(bytes, file);
+                };
+            }
+            else
+            {
+                var getBytes = input.GetGetter<VBuffer<byte>>(_input);
+                VBuffer<byte> bytes = default;
+                load = () =>
+                {
+                    getBytes(ref bytes);
+                    var dense = bytes.IsDense ? bytes.GetValues() : bytes.DenseValues().ToArray();
+                    return _parent.LoadClip(dense, $"<bytes in column '{column}', row {input.Position}>");
+                };
+            }
+            // Cached per row: the skipping view decodes in MoveNext and the consumer's getter then reuses the result.
+            var cache = new PerRowCache<float[]>(input, load);
+            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
+            {
+                var samples = cache.Get();
+                var editor = VBufferEditor.Create(ref dst, samples.Length);
+                samples.CopyTo(editor.Values);
+                dst = editor.Commit();
+            };
+            return [getter];
+        }
+
+        private byte[] ReadFile(string path)
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > _parent.Options.MaxFileBytes)
+                throw new AudioFormatException(path, $"the file is {info.Length} bytes, above the {_parent.Options.MaxFileBytes}-byte limit");
+            return File.ReadAllBytes(path);
+        }
+    }
+}
