@@ -66,6 +66,11 @@ internal static class MlNetInternals
         [typeof(string), typeof(SchemaShape.Column.VectorKind), typeof(DataViewType), typeof(bool), typeof(SchemaShape)], null)
         ?? throw Missing("SchemaShape.Column..ctor");
 
+    // Catalogs (mlContext.Transforms etc.) hold their environment behind the internal IInternalCatalog interface.
+    private static readonly PropertyInfo CatalogEnvironment =
+        (typeof(TransformsCatalog).Assembly.GetType("Microsoft.ML.Data.IInternalCatalog") ?? throw Missing("IInternalCatalog"))
+        .GetProperty("Environment") ?? throw Missing("IInternalCatalog.Environment");
+
     /// <summary>Forces the static constructor, so incompatibilities surface at registration time.</summary>
     internal static void Validate() { }
 
@@ -110,6 +115,9 @@ internal static class MlNetInternals
             Invoke(CatalogAddClass, catalog, info, new[] { loadName }, false);
         }
     }
+
+    /// <summary>The environment behind a catalog such as <c>mlContext.Transforms</c>, for catalog extension methods.</summary>
+    internal static IHostEnvironment Environment(TransformsCatalog catalog) => (IHostEnvironment)CatalogEnvironment.GetValue(catalog)!;
 
     internal static SchemaShape.Column NewSchemaShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)SchemaShapeColumnCtor.Invoke([name, kind, itemType, isKey, annotations]);

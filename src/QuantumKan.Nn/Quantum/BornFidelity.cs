@@ -43,7 +43,7 @@ public static class BornFidelity
         var overlapReal = (re.matmul(reT) + im.matmul(imT)) * spacing; // (M, B, B)
         var overlapImag = (re.matmul(imT) - im.matmul(reT)) * spacing; // (M, B, B)
         var perMode = overlapReal.square() + overlapImag.square();
-        return perMode.prod(0).MoveToOuterDisposeScope();
+        return perMode.prod(0L).MoveToOuterDisposeScope(); // 0L: a literal 0 would bind to prod(ScalarType)
     }
 
     /// <summary>
