@@ -35,4 +35,34 @@ public sealed record KanLayerOptions
 
     /// <summary>B-spline grid update: blend between data quantiles (0) and the uniform grid (1). Default 0.02.</summary>
     public double GridEps { get; init; } = 0.02;
+
+    /// <summary>
+    /// Checks every field against its valid range and throws <see cref="ArgumentException"/> naming the first bad one.
+    /// Called by <see cref="KanLayer.Create"/>; call it yourself to fail early on options read from a file.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is out of range; the message names it and its value.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Basis))
+            throw new ArgumentException($"{nameof(Basis)} = {(int)Basis} is not a {nameof(KanBasis)} value.", nameof(Basis));
+        if (GridSize < 1)
+            throw new ArgumentException($"{nameof(GridSize)} must be at least 1, got {GridSize}.", nameof(GridSize));
+        if (SplineOrder < 1)
+            throw new ArgumentException($"{nameof(SplineOrder)} must be at least 1, got {SplineOrder}.", nameof(SplineOrder));
+        if (!double.IsFinite(GridMin) || !double.IsFinite(GridMax) || GridMax <= GridMin)
+            throw new ArgumentException($"The grid range needs finite {nameof(GridMin)} < {nameof(GridMax)}, got [{GridMin}, {GridMax}].", nameof(GridMin));
+        if (Degree < 1)
+            throw new ArgumentException($"{nameof(Degree)} must be at least 1, got {Degree}.", nameof(Degree));
+        if (Harmonics < 1)
+            throw new ArgumentException($"{nameof(Harmonics)} must be at least 1, got {Harmonics}.", nameof(Harmonics));
+        if (SincSteps is null || SincSteps.Length == 0)
+            throw new ArgumentException($"{nameof(SincSteps)} needs at least one step size.", nameof(SincSteps));
+        foreach (var h in SincSteps)
+        {
+            if (!double.IsFinite(h) || h <= 0)
+                throw new ArgumentException($"{nameof(SincSteps)} must be finite and positive, got {h}.", nameof(SincSteps));
+        }
+        if (!double.IsFinite(GridEps) || GridEps < 0 || GridEps > 1)
+            throw new ArgumentException($"{nameof(GridEps)} must lie in [0, 1], got {GridEps}.", nameof(GridEps));
+    }
 }

@@ -1,0 +1,118 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Nn.Kan;
+
+/// <summary>
+/// The efficient-kan layer: y = W_base · silu(x) + Σ_k (c ⊙ s)[o,i,k] · B_k(x_i), with B-spline bases of order k on a
+/// G-interval grid over [GridMin, GridMax] extended by k knots each side, an optional per-edge spline scaler s, and a
+/// data-driven grid update (<see cref="UpdateGrid"/>).
+/// </summary>
+public sealed class BSplineKanLayer : KanLayer
+{
+    // Absolute margin added around the data range by the grid update, as efficient-kan.
+    private const double GridMargin = 0.01;
+
+    // Field names = component names (TorchSharp's .to() swaps moved tensors into same-named fields).
+    private readonly Tensor grid;
+    private readonly Tensor level_slopes;
+    private readonly Tensor level_offsets;
+    private Parameter base_weight;
+    private Parameter? spline_scaler;
+
+    internal BSplineKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+        : base(nameof(BSplineKanLayer), inFeatures, outFeatures, options.GridSize + options.SplineOrder, options)
+    {
+        using var scope = NewDisposeScope();
+        var knots = BSplineBasis.UniformKnots(inFeatures, options.GridSize, options.SplineOrder, options.GridMin, options.GridMax);
+        var (slopes, offsets) = BSplineBasis.RecursionTables(knots, options.SplineOrder);
+        grid = AddBuffer(nameof(grid), knots);
+        level_slopes = AddBuffer(nameof(level_slopes), slopes);
+        level_offsets = AddBuffer(nameof(level_offsets), offsets);
+        base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
+        if (options.StandaloneSplineScaler)
+            spline_scaler = AddParameter(nameof(spline_scaler), ones(outFeatures, inFeatures));
+
+        // Half of the output variance from each branch; the scaler starts at 1 so the spline's scale lives in c.
+        var order = options.SplineOrder;
+        var splineMoment = KanInitialization.BasisSecondMoment(column =>
+            BSplineBasis.Evaluate(column, knots[..1].to(ScalarType.Float64), slopes[.., ..1].to(ScalarType.Float64),
+                offsets[.., ..1].to(ScalarType.Float64), order));
+        KanInitialization.FillForUnitVariance(Coefficients, inFeatures, splineMoment, 0.5);
+        KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
+    }
+
+    /// <summary>The knot vectors, <c>(in, G + 2k + 1)</c>.</summary>
+    public Tensor Grid => grid;
+
+    /// <summary>Weights of the SiLU base branch, <c>(out, in)</c>.</summary>
+    public Parameter BaseWeight => base_weight;
+
+    /// <summary>The standalone per-edge spline scaler, <c>(out, in)</c>, or null when disabled.</summary>
+    public Parameter? SplineScaler => spline_scaler;
+
+    /// <summary>The spline coefficients the forward pass uses: c ⊙ s, <c>(out, in, K)</c>.</summary>
+    private Tensor ScaledCoefficients => spline_scaler is null ? Coefficients : Coefficients * spline_scaler.unsqueeze(-1);
+
+    private protected override void RefreshConstants()
+    {
+        var (slopes, offsets) = BSplineBasis.RecursionTables(grid, Options.SplineOrder);
+        level_slopes.copy_(slopes);
+        level_offsets.copy_(offsets);
+    }
+
+    private protected override Tensor Expand(Tensor x) =>
+        BSplineBasis.Evaluate(x, grid, level_slopes, level_offsets, Options.SplineOrder);
+
+    private protected override Tensor Transform(Tensor x)
+    {
+        var baseOutput = nn.functional.linear(nn.functional.silu(x), base_weight); // (B, out)
+        return Contract(Expand(x), ScaledCoefficients, baseOutput);
+    }
+
+    /// <summary>
+    /// Adapts the grid to the data and refits the coefficients so each edge's spline is kept on that data: per input,
+    /// the G + 1 interior knots become the data quantiles blended with a uniform grid over the data range (±0.01) by
+    /// <paramref name="gridEps"/>, extended by k uniform steps each side; then each edge's coefficients are refit by
+    /// least squares to the spline values it had on <paramref name="x"/>. Runs without gradient tracking.
+    /// </summary>
+    /// <param name="x">Representative inputs, <c>(batch, in)</c> (leading dimensions are flattened), at least 2 rows, all finite.</param>
+    /// <param name="gridEps">0 = pure quantiles, 1 = uniform; default <see cref="KanLayerOptions.GridEps"/>.</param>
+    /// <exception cref="ArgumentException">Wrong shape/dtype/device, fewer than 2 rows, non-finite values, or gridEps outside [0, 1].</exception>
+    public void UpdateGrid(Tensor x, double? gridEps = null)
+    {
+        double eps = gridEps ?? Options.GridEps;
+        if (!double.IsFinite(eps) || eps < 0 || eps > 1)
+            throw new ArgumentException($"gridEps must lie in [0, 1], got {eps}.", nameof(gridEps));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var batch = FlattenInput(x); // (B, in)
+        long rows = batch.shape[0];
+        if (rows < 2)
+            throw new ArgumentException($"A grid update needs at least 2 rows of data, got {rows}.", nameof(x));
+        if (!isfinite(batch).all().item<bool>())
+            throw new ArgumentException("A grid update needs finite inputs; x contains NaN or ±Inf.", nameof(x));
+
+        // Each edge's current (unscaled) spline on the data: (in, B, K) @ (in, K, out) → (in, B, out).
+        var values = matmul(Expand(batch).transpose(0, 1), Coefficients.permute(1, 2, 0));
+
+        int g = Options.GridSize, k = Options.SplineOrder;
+        var sorted = batch.sort(dim: 0).Values;                                                     // (B, in)
+        var ranks = linspace(0, rows - 1, g + 1, dtype: ScalarType.Float64).to(ScalarType.Int64).to(batch.device);
+        var adaptive = sorted.index_select(0, ranks);                                              // (G+1, in)
+        var low = sorted[0] - GridMargin;                                                          // (in)
+        var step = (sorted[-1] - sorted[0] + 2 * GridMargin) / g;                                  // (in)
+        var uniform = arange(g + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1) * step + low;
+        var interior = uniform * eps + adaptive * (1 - eps);                                       // (G+1, in)
+        var before = interior[..1] - step * arange(k, 0, -1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
+        var after = interior[^1..] + step * arange(1, k + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
+        var knots = cat([before, interior, after], 0).t();                                          // (in, M)
+
+        grid.copy_(knots);
+        RefreshConstants();
+
+        var refit = LeastSquares.SolveBatched(Expand(batch).transpose(0, 1), values);             // (in, K, out)
+        Coefficients.copy_(refit.permute(2, 0, 1));
+    }
+}

@@ -1,0 +1,77 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Nn.Kan;
+
+/// <summary>
+/// FastKAN: LayerNorm, then Gaussian bumps exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over
+/// [GridMin, GridMax] with h their spacing, plus a SiLU base branch W·silu(x) + b on the raw input.
+/// LayerNorm puts every input on the grid's scale, so no grid update is needed. (FastKAN's own defaults are
+/// GridMin = −2, GridMax = 2, 8 centers, i.e. GridSize = 7.)
+/// </summary>
+public sealed class RbfKanLayer : KanLayer
+{
+    private readonly LayerNorm layer_norm;
+    private readonly Tensor center_offsets;  // (K): −c_j / h
+    private readonly Tensor inverse_width;   // (1): 1 / h
+    private Parameter base_weight;
+    private Parameter bias;
+
+    internal RbfKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+        : base(nameof(RbfKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
+    {
+        using var scope = NewDisposeScope();
+        var (offsets, inverse) = Constants(options);
+        layer_norm = nn.LayerNorm(inFeatures);
+        register_module(nameof(layer_norm), layer_norm);
+        center_offsets = AddBuffer(nameof(center_offsets), offsets.to(ScalarType.Float32));
+        inverse_width = AddBuffer(nameof(inverse_width), inverse.to(ScalarType.Float32));
+        base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
+        bias = AddParameter(nameof(bias), zeros(outFeatures));
+
+        // LayerNorm output is ~N(0, 1) per sample, so the N(0, 1) moment is the right one for the bumps too.
+        var moment = KanInitialization.BasisSecondMoment(column =>
+            Evaluate(column, offsets, inverse));
+        KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
+        KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
+    }
+
+    /// <summary>Weights of the SiLU base branch, <c>(out, in)</c>.</summary>
+    public Parameter BaseWeight => base_weight;
+
+    /// <summary>The output bias, <c>(out)</c>.</summary>
+    public Parameter Bias => bias;
+
+    /// <summary>The LayerNorm applied before the bumps.</summary>
+    public LayerNorm LayerNorm => layer_norm;
+
+    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, in, K)</c>, for already-normalized x.</summary>
+    internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
+    {
+        var z = addcmul(centerOffsets, x.unsqueeze(-1), inverseWidth, 1); // (B, in, K)
+        return z.square().neg_().exp_();
+    }
+
+    /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
+    private static (Tensor CenterOffsets, Tensor InverseWidth) Constants(KanLayerOptions options)
+    {
+        double width = (options.GridMax - options.GridMin) / options.GridSize;
+        var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
+        return (-centers / width, tensor(new[] { 1.0 / width }));
+    }
+
+    private protected override void RefreshConstants()
+    {
+        var (offsets, inverse) = Constants(Options);
+        center_offsets.copy_(offsets);
+        inverse_width.copy_(inverse);
+    }
+
+    private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm.forward(x), center_offsets, inverse_width);
+
+    private protected override Tensor Transform(Tensor x)
+    {
+        var baseOutput = nn.functional.linear(nn.functional.silu(x), base_weight, bias); // (B, out)
+        return Contract(Expand(x), Coefficients, baseOutput);
+    }
+}
