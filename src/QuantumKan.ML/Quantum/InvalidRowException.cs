@@ -1,7 +1,10 @@
 namespace QuantumKan.ML.Quantum;
 
-/// <summary>A value in one row of a data view that a QuantumKan component cannot use; names the column and the row.</summary>
-public sealed class InvalidRowException : InvalidDataException
+/// <summary>
+/// A value in one row of a data view that a QuantumKan component cannot use; names the column and the row. An
+/// <see cref="InvalidOperationException"/>, like the errors ML.NET raises for bad data.
+/// </summary>
+public sealed class InvalidRowException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="column">The column holding the bad value.</param>

@@ -65,7 +65,10 @@ internal sealed class QuantumEmbeddingMapper : BoundRowMapper
         var names = new[] { "Alpha", "Beta", "Gamma" }
             .SelectMany(p => Enumerable.Range(0, modes).Select(m => (p + m).AsMemory())).ToArray();
         var builder = new DataViewSchema.Annotations.Builder();
-        builder.AddSlotNames(names.Length, (ref VBuffer<ReadOnlyMemory<char>> dst) => dst = new VBuffer<ReadOnlyMemory<char>>(names.Length, names));
+        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> dst) =>
+            dst = new VBuffer<ReadOnlyMemory<char>>(names.Length, names);
+        builder.Add("SlotNames", // ML.NET's AnnotationUtils.Kinds.SlotNames, which is internal
+             new VectorDataViewType(TextDataViewType.Instance, names.Length), getter);
         return builder.ToAnnotations();
     }
 }

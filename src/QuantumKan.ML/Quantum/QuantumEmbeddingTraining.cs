@@ -66,7 +66,7 @@ internal static class QuantumEmbeddingTraining
             }
             var summary = tally.Summarize(epoch);
             history.Add(summary);
-            channel.Info($"epoch {epoch}: loss {summary.Loss:G4}, mean F positive {summary.MeanPositiveFidelity:G4}, negative {summary.MeanNegativeFidelity:G4}");
+            channel.Info(MessageSensitivity.None, $"epoch {epoch}: loss {summary.Loss:G4}, mean F positive {summary.MeanPositiveFidelity:G4}, negative {summary.MeanNegativeFidelity:G4}");
         }
         module.eval();
         module.to(CPU);

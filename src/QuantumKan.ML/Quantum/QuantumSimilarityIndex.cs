@@ -136,7 +136,7 @@ public sealed class QuantumSimilarityIndex : IDisposable
         {
             using var scope = NewDisposeScope();
             long end = Math.Min(start + step, queries.shape[0]);
-            var scores = BornFidelity.LogClosedFormCross(queries[start..end], _coordinates); // (q, R)
+            var scores = BornFidelity.LogClosedFormCross(queries.narrow(0, start, end - start), _coordinates); // (q, R)
             if (excludeRows is not null)
             {
                 var rows = tensor(excludeRows[(int)start..(int)end].Select(r => (long)r).ToArray()).unsqueeze(1);

@@ -182,9 +182,8 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
     // (exactly for linear-in-coefficient bases such as Chebyshev) while leaving AdamW's step sizes unchanged.
     private static void ScaleLastLayer(KanNetwork extractor, double scale)
     {
-        var last = extractor.modules().OfType<IKanLayer>().Last();
         using var noGrad = no_grad();
-        foreach (var p in ((nn.Module)last).parameters())
+        foreach (var p in extractor.Layers[^1].parameters())
             p.mul_(scale);
     }
 }
