@@ -37,8 +37,19 @@ internal static class SchemaShapes
             _ => SchemaShape.Column.VectorKind.Scalar,
         };
         var item = type is VectorDataViewType vt ? vt.ItemType : type;
-        return MlNetInternals.NewSchemaShapeColumn(name, kind, item, item is KeyDataViewType, annotations: null);
+        // ML.NET describes a key column by its raw number type plus isKey; passing the key type itself is rejected.
+        return item is KeyDataViewType key
+            ? MlNetInternals.NewSchemaShapeColumn(name, kind, KeyRawType(key), isKey: true, annotations: null)
+            : MlNetInternals.NewSchemaShapeColumn(name, kind, item, isKey: false, annotations: null);
     }
+
+    private static DataViewType KeyRawType(KeyDataViewType key) => key.RawType switch
+    {
+        var t when t == typeof(byte) => NumberDataViewType.Byte,
+        var t when t == typeof(ushort) => NumberDataViewType.UInt16,
+        var t when t == typeof(uint) => NumberDataViewType.UInt32,
+        _ => NumberDataViewType.UInt64,
+    };
 
     public static string Describe(SchemaShape.Column c) => c.Kind switch
     {

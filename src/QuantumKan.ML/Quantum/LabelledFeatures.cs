@@ -1,0 +1,55 @@
+using Microsoft.ML;
+
+namespace QuantumKan.ML.Quantum;
+
+/// <summary>Features and label sets of a data view, read once into memory for training (row-major, float32).</summary>
+internal sealed class LabelledFeatures
+{
+    private LabelledFeatures(float[] features, int width, List<int[]> labels, int classCount)
+    {
+        Features = features;
+        Width = width;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>Row-major features, Rows × Width.</summary>
+    public float[] Features { get; }
+
+    public int Width { get; }
+
+    /// <summary>Each row's 0-based classes, non-empty.</summary>
+    public List<int[]> Labels { get; }
+
+    public int ClassCount { get; }
+
+    public int Rows => Labels.Count;
+
+    /// <summary>Reads and validates every row; bad rows raise <see cref="InvalidRowException"/> naming column and row.</summary>
+    public static LabelledFeatures Read(IDataView data, FeatureColumn features, LabelColumn labels)
+    {
+        var values = new List<float>();
+        var sets = new List<int[]>();
+        using var cursor = data.GetRowCursor([features.Column, labels.Column]);
+        var readFeatures = features.CreateReader(cursor);
+        var readLabels = labels.CreateReader(cursor);
+        var row = new float[features.Size];
+        while (cursor.MoveNext())
+        {
+            readFeatures.Read(row);
+            values.AddRange(row);
+            sets.Add(readLabels());
+        }
+        return new LabelledFeatures(values.ToArray(), features.Size, sets, labels.ClassCount);
+    }
+
+    /// <summary>The labels as a dense multi-hot matrix, Rows × ClassCount, row-major.</summary>
+    public float[] MultiHot()
+    {
+        var hot = new float[(long)Rows * ClassCount];
+        for (int i = 0; i < Rows; i++)
+            foreach (var c in Labels[i])
+                hot[(long)i * ClassCount + c] = 1f;
+        return hot;
+    }
+}
