@@ -1,6 +1,6 @@
 namespace QuantumKan.Audio.Wav;
 
-/// <summary>Sample encodings <see cref="WavWriter"/> can write.</summary>
+/// <summary>Sample encodings <see cref="WavWriter"/> writes and <see cref="WavDecoder"/> reads.</summary>
 public enum WavSampleFormat
 {
     /// <summary>8-bit unsigned PCM, (u − 128)/128.</summary>
@@ -20,4 +20,10 @@ public enum WavSampleFormat
 
     /// <summary>64-bit IEEE float.</summary>
     Float64,
+
+    /// <summary>8-bit G.711 A-law (format tag 6), decoded to 16-bit linear, s/32768.</summary>
+    ALaw,
+
+    /// <summary>8-bit G.711 µ-law (format tag 7), decoded to 16-bit linear, s/32768.</summary>
+    MuLaw,
 }

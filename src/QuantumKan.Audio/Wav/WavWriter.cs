@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace QuantumKan.Audio.Wav;
 
 /// <summary>
-/// Writes canonical RIFF/WAVE files (one <c>fmt </c> chunk, one <c>data</c> chunk). Used by the synthetic data sets,
+/// Writes canonical RIFF/WAVE files (one 16-byte <c>fmt </c> chunk, one <c>data</c> chunk). Used by the synthetic data sets,
 /// the tests and the CLI. Written by hand because no audio library is served here.
 /// </summary>
 public static class WavWriter
@@ -39,7 +39,6 @@ public static class WavWriter
         long dataBytes = (long)frames * blockAlign;
         if (dataBytes + 36 > uint.MaxValue)
             throw new ArgumentException("The clip is too long for a RIFF file (4 GiB).", nameof(channels));
-        bool isFloat = format is WavSampleFormat.Float32 or WavSampleFormat.Float64;
 
         Span<byte> header = stackalloc byte[44];
         "RIFF"u8.CopyTo(header);
@@ -47,7 +46,7 @@ public static class WavWriter
         "WAVE"u8.CopyTo(header[8..]);
         "fmt "u8.CopyTo(header[12..]);
         BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], (ushort)(isFloat ? 3 : 1));
+        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], FormatTag(format));
         BinaryPrimitives.WriteUInt16LittleEndian(header[22..], (ushort)channels.Count);
         BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)sampleRate);
         BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)(sampleRate * blockAlign));
@@ -71,13 +70,22 @@ public static class WavWriter
     /// <summary>Bytes per sample of a format.</summary>
     public static int BytesPerSample(WavSampleFormat format) => format switch
     {
-        WavSampleFormat.Pcm8 => 1,
+        WavSampleFormat.Pcm8 or WavSampleFormat.ALaw or WavSampleFormat.MuLaw => 1,
         WavSampleFormat.Pcm16 => 2,
         WavSampleFormat.Pcm24 => 3,
         WavSampleFormat.Pcm32 => 4,
         WavSampleFormat.Float32 => 4,
         WavSampleFormat.Float64 => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>The <c>fmt </c> format tag of a (non-extensible) format: 1 PCM, 3 IEEE float, 6 A-law, 7 µ-law.</summary>
+    public static ushort FormatTag(WavSampleFormat format) => format switch
+    {
+        WavSampleFormat.Float32 or WavSampleFormat.Float64 => 3,
+        WavSampleFormat.ALaw => 6,
+        WavSampleFormat.MuLaw => 7,
+        _ => 1,
     };
 
     private static void Encode(float x, WavSampleFormat format, Span<byte> dst)
@@ -109,6 +117,12 @@ public static class WavWriter
                 break;
             case WavSampleFormat.Float64:
                 BinaryPrimitives.WriteDoubleLittleEndian(dst, x);
+                break;
+            case WavSampleFormat.ALaw:
+                dst[0] = G711.EncodeALaw((short)Math.Clamp(Math.Round(c * 32768.0), short.MinValue, short.MaxValue));
+                break;
+            case WavSampleFormat.MuLaw:
+                dst[0] = G711.EncodeMuLaw((short)Math.Clamp(Math.Round(c * 32768.0), short.MinValue, short.MaxValue));
                 break;
         }
     }

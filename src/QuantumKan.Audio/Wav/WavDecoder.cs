@@ -1,0 +1,119 @@
+namespace QuantumKan.Audio.Wav;
+
+/// <summary>
+/// Decodes RIFF/WAVE and RF64 files into <see cref="AudioClip"/>s: PCM 8 (unsigned), 16, 24, 32 bit; IEEE float 32/64;
+/// G.711 A-law and µ-law; plain or <c>WAVE_FORMAT_EXTENSIBLE</c>; any channel count; 1–768 kHz.
+/// Written by hand because no audio library is served here.
+/// <para>
+/// Scaling: int8 (u−128)/128, int16 s/32768, int24 s/2^23, int32 s/2^31, G.711 via 16-bit linear /32768; floats as
+/// stored (values beyond ±1 are kept; NaN and ±∞ are refused). Every failure is an <see cref="AudioFormatException"/> naming the source and the reason. Memory is bounded
+/// by the real size of the file: sizes in the header are checked against the bytes present before anything is
+/// allocated from them. A file whose data chunk runs past its end is refused unless
+/// <see cref="WavDecodeOptions.Truncation"/> says to keep the complete frames present.
+/// </para>
+/// Thread-safe: the decoder holds no state.
+/// </summary>
+public static class WavDecoder
+{
+    /// <summary>Decodes a WAV file.</summary>
+    /// <param name="path">The file path; it names the file in errors.</param>
+    /// <param name="options">Decoding options; default <see cref="WavDecodeOptions.Default"/> (mono mixdown, refuse truncated files).</param>
+    /// <returns>The decoded clip.</returns>
+    /// <exception cref="AudioFormatException">The file is not a WAV file this decoder supports, or its header contradicts its size.</exception>
+    /// <exception cref="IOException">The file cannot be read (missing, permissions).</exception>
+    public static AudioClip Decode(string path, WavDecodeOptions? options = null)
+    {
+        options ??= WavDecodeOptions.Default;
+        return Decode(ReadFile(path, options), path, options);
+    }
+
+    /// <summary>Decodes a WAV file from a stream, read from its current position to its end.</summary>
+    /// <param name="stream">The source; it is left open.</param>
+    /// <param name="name">A name for the source used in error messages (a file name or URL). Default <c>&lt;stream&gt;</c>.</param>
+    /// <param name="options">Decoding options; default <see cref="WavDecodeOptions.Default"/>.</param>
+    /// <returns>The decoded clip.</returns>
+    public static AudioClip Decode(Stream stream, string name = "<stream>", WavDecodeOptions? options = null)
+    {
+        options ??= WavDecodeOptions.Default;
+        return Decode(ReadStream(stream, name, options.MaxFileBytes), name, options);
+    }
+
+    /// <summary>Decodes a whole WAV file held in memory.</summary>
+    /// <param name="file">The file's bytes.</param>
+    /// <param name="name">A name for the source used in error messages. Default <c>&lt;bytes&gt;</c>.</param>
+    /// <param name="options">Decoding options; default <see cref="WavDecodeOptions.Default"/>.</param>
+    /// <returns>The decoded clip.</returns>
+    public static AudioClip Decode(ReadOnlySpan<byte> file, string name = "<bytes>", WavDecodeOptions? options = null)
+    {
+        options ??= WavDecodeOptions.Default;
+        if (file.Length > options.MaxFileBytes)
+            throw WavHeaderParser.Error(name, $"the file is {file.Length} bytes, above the {options.MaxFileBytes}-byte limit");
+        var info = WavHeaderParser.Parse(file, name, options.Truncation);
+        var data = file.Slice((int)info.DataOffset, (int)info.AvailableDataBytes);
+        var channels = options.Channels == ChannelPolicy.MixToMono
+            ? [WavSampleDecoding.DecodeMono(data, info)]
+            : WavSampleDecoding.DecodeChannels(data, info);
+        if (info.SampleFormat is WavSampleFormat.Float32 or WavSampleFormat.Float64)
+            WavSampleDecoding.RequireFinite(channels, name);
+        return new AudioClip(info.SampleRate, channels, info.IsTruncated);
+    }
+
+    /// <summary>Reads and validates a WAV file's header without decoding its samples.</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="options">Options (truncation policy and size limit apply); default <see cref="WavDecodeOptions.Default"/>.</param>
+    /// <returns>The header, checked against the file's real size.</returns>
+    public static WavInfo ReadInfo(string path, WavDecodeOptions? options = null)
+    {
+        options ??= WavDecodeOptions.Default;
+        return ReadInfo(ReadFile(path, options), path, options);
+    }
+
+    /// <summary>Reads and validates the header of a WAV file held in memory.</summary>
+    /// <param name="file">The file's bytes.</param>
+    /// <param name="name">A name for the source used in error messages.</param>
+    /// <param name="options">Options; default <see cref="WavDecodeOptions.Default"/>.</param>
+    /// <returns>The header, checked against the file's real size.</returns>
+    public static WavInfo ReadInfo(ReadOnlySpan<byte> file, string name = "<bytes>", WavDecodeOptions? options = null) =>
+        WavHeaderParser.Parse(file, name, (options ?? WavDecodeOptions.Default).Truncation);
+
+    private static byte[] ReadFile(string path, WavDecodeOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return ReadStream(fs, path, options.MaxFileBytes);
+    }
+
+    // Reads the whole stream. A seekable stream's length is checked up front; a non-seekable one is read in chunks, so
+    // memory grows only with the bytes actually delivered and stops at the limit.
+    private static byte[] ReadStream(Stream stream, string name, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (stream.CanSeek)
+        {
+            long length = stream.Length - stream.Position;
+            if (length > maxBytes || length > Array.MaxLength)
+                throw WavHeaderParser.Error(name, $"the file is {length} bytes, above the {Math.Min(maxBytes, Array.MaxLength)}-byte limit");
+            var bytes = new byte[length];
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = stream.Read(bytes, read, bytes.Length - read);
+                if (n == 0)
+                    return bytes[..read]; // The stream shrank while being read: decode what it delivered.
+                read += n;
+            }
+            return bytes;
+        }
+
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int got;
+        while ((got = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (ms.Length + got > maxBytes)
+                throw WavHeaderParser.Error(name, $"the stream is longer than the {maxBytes}-byte limit");
+            ms.Write(buffer, 0, got);
+        }
+        return ms.ToArray();
+    }
+}
