@@ -102,12 +102,15 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
         if (features.dim() != 2 || features.shape[1] != InFeatures)
             throw new ArgumentException($"Expected features (batch, {InFeatures}); got ({string.Join(", ", features.shape)}).", nameof(features));
         using var scope = NewDisposeScope();
-        var x = (features - input_mean) * input_scale;                               // (B, D)
+        var x = Standardize(features);                                               // (B, D)
         var alpha = alpha_extractor.call(x).tanh() * Grid.MaxCenter;                 // (B, M)
         var beta = beta_extractor.call(x).tanh() * Options.BetaMax;                  // (B, M)
         var gamma = gamma_extractor.call(x).tanh() * Math.PI;                        // (B, M)
         return new CoherentStateParameters(alpha.MoveToOuterDisposeScope(), beta.MoveToOuterDisposeScope(), gamma.MoveToOuterDisposeScope());
     }
+
+    /// <summary>The standardized features the extractors see: <c>(x − mean)/std</c>, (B, D) → (B, D).</summary>
+    public Tensor Standardize(Tensor features) => (features - input_mean) * input_scale;
 
     /// <summary>The packed parameters: features (B, D) → (B, 3M) <c>[α | β | γ]</c>.</summary>
     public override Tensor forward(Tensor features)

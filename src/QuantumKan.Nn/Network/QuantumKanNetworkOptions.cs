@@ -1,0 +1,59 @@
+using QuantumKan.Nn.Kan;
+using QuantumKan.Nn.Quantum;
+
+namespace QuantumKan.Nn.Network;
+
+/// <summary>
+/// Architecture of a <see cref="QuantumKanNetwork"/>. Serializable as JSON, so trained models carry the options they
+/// were built with.
+/// </summary>
+public sealed record QuantumKanNetworkOptions
+{
+    /// <summary>The quantum field embedding (modes, reference states, grid, Chebyshev extractors). Default 16 modes, 16 references.</summary>
+    public QuantumFieldEmbeddingOptions Embedding { get; init; } = new();
+
+    /// <summary>Hidden widths of the semantic KAN layers between the state representation and the head. Default [64].</summary>
+    public int[] SemanticWidths { get; init; } = [64];
+
+    /// <summary>The semantic layers' KAN basis. Default B-spline, G = 5, k = 3.</summary>
+    public KanLayerOptions Semantic { get; init; } = new() { Basis = KanBasis.BSpline };
+
+    /// <summary>The classification head's KAN basis (one KAN layer to the logits). Default B-spline, G = 5, k = 3.</summary>
+    public KanLayerOptions Head { get; init; } = new() { Basis = KanBasis.BSpline };
+
+    /// <summary>
+    /// The reconstruction decoder's KAN basis (one layer from the representation back to the standardized input features).
+    /// Default piecewise linear: the decoder only serves the auxiliary task, so the cheapest basis keeps it from dominating
+    /// the step time when inputs are wide.
+    /// </summary>
+    public KanLayerOptions Decoder { get; init; } = new() { Basis = KanBasis.PiecewiseLinear };
+
+    /// <summary>Whether to put LayerNorm between the semantic layers and before the head. Default true.</summary>
+    public bool LayerNorm { get; init; } = true;
+
+    /// <summary>
+    /// Samples per batch on which the normalization penalty is evaluated on the sampled grid (the penalty's definition
+    /// costs B·M·N complex values; bounded parameters keep it near zero, so a few samples suffice). Default 4.
+    /// </summary>
+    public int NormalizationSamples { get; init; } = 4;
+
+    /// <summary>Margin of the fidelity contrastive loss: negative pairs below this fidelity cost nothing. Default 0.1.</summary>
+    public double ContrastiveMargin { get; init; } = 0.1;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Embedding, nameof(Embedding));
+        Embedding.Validate();
+        ArgumentNullException.ThrowIfNull(SemanticWidths, nameof(SemanticWidths));
+        if (SemanticWidths.Any(w => w < 1))
+            throw new ArgumentOutOfRangeException(nameof(SemanticWidths), string.Join(", ", SemanticWidths), "Semantic widths must be at least 1.");
+        Semantic.Validate();
+        Head.Validate();
+        Decoder.Validate();
+        if (NormalizationSamples < 0)
+            throw new ArgumentOutOfRangeException(nameof(NormalizationSamples), NormalizationSamples, "Must be ≥ 0.");
+        if (!(ContrastiveMargin >= 0 && ContrastiveMargin < 1))
+            throw new ArgumentOutOfRangeException(nameof(ContrastiveMargin), ContrastiveMargin, "The margin is a fidelity in [0, 1).");
+    }
+}

@@ -1,0 +1,51 @@
+using QuantumKan.Nn.Losses;
+using QuantumKan.Nn.Network;
+using QuantumKan.Training.Data;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Training.Model;
+
+/// <summary>
+/// Plugs a <see cref="QuantumKanNetwork"/> into the <see cref="Loop.Trainer"/>: one forward pass yields the logits and
+/// the network's own auxiliary losses (reconstruction, fidelity contrastive, normalization); the trainer adds the
+/// classification and L2 terms and weights everything (<see cref="LossWeights"/>).
+/// </summary>
+public sealed class QuantumKanModel : ITrainableModel
+{
+    private readonly FidelityContrastiveLoss _contrastive;
+    private readonly NormalizationPenalty _normalization;
+
+    /// <summary>Wraps a network.</summary>
+    public QuantumKanModel(QuantumKanNetwork network)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+        _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin);
+        _normalization = new NormalizationPenalty(network.Embedding.Grid.Spacing);
+    }
+
+    /// <summary>The wrapped network.</summary>
+    public QuantumKanNetwork Network { get; }
+
+    /// <inheritdoc />
+    public TorchSharp.torch.nn.Module Module => Network;
+
+    /// <inheritdoc />
+    public ModelOutput Forward(TrainingBatch batch)
+    {
+        var o = Network.ForwardAll(batch.Features);
+        var aux = new Dictionary<string, Tensor>
+        {
+            [LossComponents.AudioReconstruction] = nn.functional.mse_loss(o.Reconstruction, o.StandardizedInput),
+            [LossComponents.QuantumFidelity] = _contrastive.call(Network.Embedding.PairwiseFidelity(o.State), batch.Labels),
+        };
+        int samples = Math.Min(Network.Options.NormalizationSamples, batch.Size);
+        if (samples > 0)
+        {
+            // The penalty's definition samples B·M·N complex values; a few samples per batch keep it cheap.
+            var head = new Nn.Quantum.CoherentStateParameters(o.State.Alpha[..samples], o.State.Beta[..samples], o.State.Gamma[..samples]);
+            var psi = Network.Embedding.SampleWavefunction(head);
+            aux[LossComponents.Normalization] = _normalization.call(psi.Real, psi.Imag);
+        }
+        return new ModelOutput(o.Logits, aux);
+    }
+}
