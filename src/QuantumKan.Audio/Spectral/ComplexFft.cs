@@ -6,9 +6,11 @@ namespace QuantumKan.Audio.Spectral;
 
 /// <summary>
 /// In-place forward complex FFT of a power-of-two size on split real/imaginary arrays (iterative radix-2,
-/// decimation in time). Hand-written rather than calling torch.stft: for one clip of ~100 short frames, a managed
-/// FFT avoids TorchSharp's per-call native overhead and tensor copies (measured in bench/QuantumKan.Bench/Audio);
-/// MathNet's FFT is not referenced by this project and allocates per call. Twiddles are computed in double once per
+/// decimation in time). Hand-written rather than calling torch.stft: on this 2-core machine the two measured within
+/// each other's noise for one clip and for batches of 32 (bench/results/audio.md, FftChoiceBenchmarks), and the
+/// managed FFT keeps QuantumKan.Audio free of native torch, allocates nothing native per call, and parallelizes over
+/// clips without competing with libtorch's intra-op threads. MathNet's FFT is not referenced here and allocates per
+/// call. Twiddles are computed in double once per
 /// size; stages whose butterfly span is 8 or more run 8 lanes at a time. Immutable and thread-safe.
 /// </summary>
 internal sealed class ComplexFft
