@@ -119,6 +119,21 @@ internal static class MlNetInternals
     /// <summary>The environment behind a catalog such as <c>mlContext.Transforms</c>, for catalog extension methods.</summary>
     internal static IHostEnvironment Environment(TransformsCatalog catalog) => (IHostEnvironment)CatalogEnvironment.GetValue(catalog)!;
 
+    /// <summary>The environment behind any ML.NET catalog object (trainer catalogs, data catalogs, ...).</summary>
+    internal static IHostEnvironment EnvironmentOf(object catalog)
+    {
+        if (CatalogEnvironment.DeclaringType!.IsInstanceOfType(catalog))
+            return (IHostEnvironment)CatalogEnvironment.GetValue(catalog)!;
+        throw new MlNetCompatibilityException($"{catalog.GetType().Name} does not expose its ML.NET environment.");
+    }
+
+    private static readonly PropertyInfo? CancelableIsCanceled =
+        CoreAssembly.GetType("Microsoft.ML.Runtime.ICancelable")?.GetProperty("IsCanceled");
+
+    /// <summary>Whether <c>MLContext.CancelExecution()</c> was called on the context behind <paramref name="env"/>.</summary>
+    internal static bool IsCanceled(IHostEnvironment env) =>
+        CancelableIsCanceled is not null && CancelableIsCanceled.DeclaringType!.IsInstanceOfType(env) && (bool)CancelableIsCanceled.GetValue(env)!;
+
     internal static SchemaShape.Column NewSchemaShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)SchemaShapeColumnCtor.Invoke([name, kind, itemType, isKey, annotations]);
 

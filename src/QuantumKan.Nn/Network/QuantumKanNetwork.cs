@@ -70,6 +70,13 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         return Classify(Represent(state)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Inference: logits (B, C) and the state α, β, γ (B, M) from one pass over features (B, D).</summary>
+    public (Tensor Logits, CoherentStateParameters State) ForwardWithState(Tensor features)
+    {
+        var state = embedding.Encode(features);
+        return (Classify(Represent(state)), state);
+    }
+
     /// <summary>Everything one training step needs, from one pass: features (B, D).</summary>
     public NetworkOutputs ForwardAll(Tensor features)
     {

@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using QuantumKan.ML.DataView;
+using QuantumKan.ML.Persistence;
+using QuantumKan.ML.Quantum;
+
+namespace QuantumKan.ML.Classification;
+
+/// <summary>
+/// Trains a QuantumKan classifier: quantum field embedding → state representation → KAN layers, with the multi-task
+/// loss (classification + reconstruction + fidelity contrastive + L2 + normalization) and AdamW with warmup and cosine.
+/// Created by <c>mlContext.MulticlassClassification.Trainers.QuantumKan(...)</c> or
+/// <c>mlContext.MultiLabelClassification().Trainers.QuantumKan(...)</c>.
+/// </summary>
+public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifierTransformer>
+{
+    private readonly IHost _host;
+
+    internal QuantumKanClassifierTrainer(IHostEnvironment env, ClassificationTask task, QuantumKanClassifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ModelPersistence.Register(env);
+        _host = env.Register(nameof(QuantumKanClassifierTrainer));
+        Task = task;
+        Options = options;
+    }
+
+    /// <summary>Multi-label or multiclass.</summary>
+    public ClassificationTask Task { get; }
+
+    /// <summary>The options (shared, not copied: changes before Fit take effect).</summary>
+    public QuantumKanClassifierOptions Options { get; }
+
+    /// <summary>Trains from scratch (or resumes from the workspace when <see cref="QuantumKanClassifierOptions.ResumeFromWorkspace"/>).</summary>
+    public QuantumKanClassifierTransformer Fit(IDataView input) => Fit(input, continueFrom: null);
+
+    /// <summary>
+    /// Continues training <paramref name="continueFrom"/> (for instance a model loaded from a zip) from its saved
+    /// checkpoint: weights, AdamW moments, schedule position and counters. <c>Training.Epochs</c> is the new total.
+    /// </summary>
+    public QuantumKanClassifierTransformer Fit(IDataView input, QuantumKanClassifierTransformer? continueFrom)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (continueFrom is not null && continueFrom.Task != Task)
+            throw new ArgumentException($"Cannot continue a {continueFrom.Task} model with a {Task} trainer.", nameof(continueFrom));
+        return ClassifierTraining.Train(_host, Task, Options, input, continueFrom);
+    }
+
+    /// <summary>Trains directly from feature sources (e.g. the on-disk feature cache), bypassing IDataView.</summary>
+    public QuantumKanClassifierTransformer Fit(Training.Data.IFeatureSource train, Training.Data.IFeatureSource? validation,
+        IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count != train.LabelSize)
+            throw new ArgumentException($"{classNames.Count} class names for {train.LabelSize} label values.", nameof(classNames));
+        return ClassifierTraining.TrainOnSources(_host, Task, Options, train, validation, classNames, continueFrom);
+    }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShapes.Require(inputSchema, Options.FeatureColumnName, FeatureColumn.Expected,
+            c => c.Kind == SchemaShape.Column.VectorKind.Vector && c.ItemType == NumberDataViewType.Single);
+        SchemaShapes.Require(inputSchema, Options.LabelColumnName, ClassifierLabels.Expected(Task), c => ClassifierLabels.Accepts(c, Task));
+        // Sizes are unknown until Fit sees the data; the shape only carries kinds and item types.
+        var outputs = new List<OutputColumn>
+        {
+            new(Options.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1)),
+            Task == ClassificationTask.Multiclass
+                ? new(Options.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), 1))
+                : new(Options.PredictedLabelColumnName, new VectorDataViewType(BooleanDataViewType.Instance, 1)),
+        };
+        if (Options.EmbeddingColumnName is { } embedding)
+            outputs.Add(new(embedding, new VectorDataViewType(NumberDataViewType.Single, 1)));
+        return SchemaShapes.Append(inputSchema, outputs);
+    }
+}

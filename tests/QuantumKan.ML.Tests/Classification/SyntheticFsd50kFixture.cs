@@ -1,0 +1,26 @@
+using Microsoft.ML;
+using QuantumKan.Audio.Synthesis;
+using QuantumKan.ML.Data;
+
+namespace QuantumKan.ML.Tests.Classification;
+
+/// <summary>A small synthetic data set in the real FSD50K layout, generated once for the classifier tests.</summary>
+public sealed class SyntheticFsd50kFixture : IDisposable
+{
+    public SyntheticFsd50kFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("qkan-clf-").FullName;
+        SyntheticFsd50kWriter.Write(Root, new SyntheticFsd50kOptions
+        {
+            Sound = new SyntheticSoundSetOptions { Seed = 5, SampleRate = 16_000, MinClipSeconds = 1.0, MaxClipSeconds = 2.0 },
+            TrainClips = 480, ValClips = 80, EvalClips = 160,
+        });
+    }
+
+    public string Root { get; }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
