@@ -38,6 +38,14 @@ public static class MetricNames
     /// <summary>Whether larger values of the metric are better.</summary>
     public static bool HigherIsBetter(string name) => name is not (LogLoss or Loss);
 
+    /// <summary>Whether validation of a <paramref name="task"/> reports the metric <paramref name="name"/>.</summary>
+    public static bool AppliesTo(string name, TaskKind task) => name switch
+    {
+        Loss => true,
+        Accuracy or MacroF1 or LogLoss => task == TaskKind.Multiclass,
+        _ => task == TaskKind.MultiLabel,
+    };
+
     /// <summary>The metric monitored when none is configured.</summary>
     public static string DefaultFor(TaskKind task) => task == TaskKind.MultiLabel ? MeanAveragePrecision : Accuracy;
 }

@@ -61,10 +61,26 @@ internal sealed class OptimizationStep(
         double total = breakdown.Total.ToDouble();
         Accumulate(sums, LossComponents.Total, total * indices.Length);
         if (!double.IsFinite(total))
+        {
+            ThrowIfDataIsNotFinite(batch);
             return $"the loss is {total} ({Describe(breakdown)})";
+        }
         // d(mean over group)/dθ = Σᵢ (nᵢ/N)·d(mean over micro-batch i)/dθ.
         (breakdown.Total * (indices.Length / (double)groupSize)).backward();
         return null;
+    }
+
+    /// <summary>A non-finite input is a data error, not a numerical accident: name the example instead of skipping steps.</summary>
+    private static void ThrowIfDataIsNotFinite(TrainingBatch batch)
+    {
+        foreach (var (tensor, what) in new[] { (batch.Features, "features"), (batch.Labels, "labels") })
+        {
+            using var rowIsFinite = tensor.isfinite().flatten(1).all(1).cpu();
+            var flags = rowIsFinite.data<bool>().ToArray();
+            int row = Array.IndexOf(flags, false);
+            if (row >= 0)
+                throw new InvalidDataException($"Training example {batch.Indices[row]}: its {what} contain NaN or infinite values.");
+        }
     }
 
     private double ClipGradients()

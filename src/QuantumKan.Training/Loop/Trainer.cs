@@ -33,6 +33,8 @@ public sealed class Trainer
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
+        if (_options.MonitorMetric is { } metric && !MetricNames.AppliesTo(metric, task))
+            throw new ArgumentOutOfRangeException(nameof(options), metric, $"TrainerOptions.MonitorMetric '{metric}' is not reported for {task} tasks.");
         _task = task;
     }
 

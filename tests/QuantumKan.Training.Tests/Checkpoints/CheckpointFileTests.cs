@@ -36,6 +36,25 @@ public class CheckpointFileTests
     }
 
     [Fact]
+    public void OptionsWithCustomLossWeights_SurviveTheRoundTrip()
+    {
+        var data = SyntheticSets.MultiLabel(16, classes: 2, features: 3, seed: 64);
+        var weights = new LossWeights { AudioReconstruction = 0.25, L2 = 1e-4, Extra = new Dictionary<string, double> { ["sparsity"] = 0.5 } };
+        var options = new TrainerOptions { Epochs = 1, LossWeights = weights, MonitorMetric = MetricNames.Lwlrap };
+        var checkpoint = new Trainer(new MlpClassifier(3, 4, 2, seed: 65), TaskKind.MultiLabel, options).Fit(data).Checkpoint;
+        using var stream = new MemoryStream();
+        checkpoint.WriteTo(stream);
+        stream.Position = 0;
+        var loaded = TrainingCheckpoint.ReadFrom(stream, "memory stream").Metadata.Options;
+
+        Assert.Equal(0.25, loaded.LossWeights.AudioReconstruction);
+        Assert.Equal(1e-4, loaded.LossWeights.L2);
+        Assert.Equal(0.5, loaded.LossWeights.Extra["sparsity"]);
+        Assert.Equal(MetricNames.Lwlrap, loaded.MonitorMetric);
+        Assert.Empty(QuantumKan.Training.Loop.ResumeCompatibility.ChangedOptions(options, loaded));
+    }
+
+    [Fact]
     public void Workspace_HoldsLastAndBestFiles()
     {
         using var folder = new TempFolder();

@@ -72,6 +72,31 @@ public class NonFiniteGuardTests
         Assert.Equal(0, result.State.SkippedSteps);
     }
 
+    [Fact]
+    public void NaNFeaturesFromASource_FailWithAnErrorNamingTheExample()
+    {
+        var source = new NaNAt(Train, badIndex: 37);
+        var error = Assert.Throws<InvalidDataException>(() =>
+            new Trainer(new MlpClassifier(6, 8, 3, seed: 56), TaskKind.MultiLabel, Options()).Fit(source));
+        Assert.Contains("example 37", error.Message);
+    }
+
+    /// <summary>A source (like an on-disk cache) that does not validate its values and returns NaN for one example.</summary>
+    private sealed class NaNAt(QuantumKan.Training.Data.IFeatureSource inner, int badIndex) : QuantumKan.Training.Data.IFeatureSource
+    {
+        public int Count => inner.Count;
+        public IReadOnlyList<int> FeatureShape => inner.FeatureShape;
+        public int FeatureSize => inner.FeatureSize;
+        public int LabelSize => inner.LabelSize;
+        public void ReadLabels(int index, Span<float> destination) => inner.ReadLabels(index, destination);
+
+        public void ReadFeatures(int index, Span<float> destination)
+        {
+            inner.ReadFeatures(index, destination);
+            if (index == badIndex) destination[2] = float.NaN;
+        }
+    }
+
     private sealed class FanOut(params IProgress<TrainingReport>[] targets) : IProgress<TrainingReport>
     {
         public void Report(TrainingReport value)

@@ -28,6 +28,14 @@ public class TrainerOptionsTests
     }
 
     [Fact]
+    public void Constructor_RejectsAMonitoredMetricTheTaskDoesNotReport()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new Trainer(new MlpClassifier(2, 2, 2, 1), TaskKind.Multiclass, new TrainerOptions { MonitorMetric = MetricNames.MeanAveragePrecision }));
+        Assert.Contains("mAP", error.Message);
+    }
+
+    [Fact]
     public void Fit_OnAnUnavailableGpu_ThrowsUnlessFallbackIsAllowed()
     {
         var data = SyntheticSets.MultiLabel(8, 2, 3, seed: 1);
