@@ -29,7 +29,7 @@ internal static class ClassifierTraining
         var all = Read(data, features, labels);
         if (all.Count == 0)
             throw new ArgumentException("The training data has no rows.");
-        InMemoryFeatureSource train = all, validation;
+        IFeatureSource train = all, validation;
         if (options.ValidationData is not null)
         {
             var validationFeatures = FeatureColumn.ForInference(options.ValidationData.Schema, options.FeatureColumnName, features.Size);
@@ -37,7 +37,10 @@ internal static class ClassifierTraining
         }
         else
         {
-            (train, validation) = Split(all, options.ValidationFraction, host.Rand);
+            // A seeded hold-out: the same MLContext seed and data give the same split.
+            validation = Empty(all);
+            if (options.ValidationFraction > 0 && all.Count > 1)
+                (train, validation) = HoldOutSplit.Split(all, options.ValidationFraction, host.Rand.NextInt64());
         }
 
         return TrainOnSources(host, task, options, train, validation.Count > 0 ? validation : null, labels.ClassNames, continueFrom);
@@ -86,6 +89,8 @@ internal static class ClassifierTraining
     internal static TaskKind ToTaskKind(ClassificationTask task) =>
         task == ClassificationTask.Multiclass ? TaskKind.Multiclass : TaskKind.MultiLabel;
 
+    private static InMemoryFeatureSource Empty(IFeatureSource like) => new([], like.FeatureShape, [], like.LabelSize);
+
     private static InMemoryFeatureSource Read(IDataView data, FeatureColumn features, ClassifierLabels labels)
     {
         var values = new List<float>();
@@ -103,30 +108,6 @@ internal static class ClassifierTraining
         return new InMemoryFeatureSource(values.ToArray(), [features.Size], hot.ToArray(), labels.ClassCount);
     }
 
-    // A seeded random hold-out: the same MLContext seed and data give the same split.
-    private static (InMemoryFeatureSource Train, InMemoryFeatureSource Validation) Split(InMemoryFeatureSource all, double fraction, Random random)
-    {
-        int holdOut = (int)Math.Round(all.Count * fraction);
-        if (holdOut == 0 || holdOut >= all.Count)
-            return (all, Subset(all, []));
-        var order = Enumerable.Range(0, all.Count).ToArray();
-        random.Shuffle(order);
-        var validation = order[..holdOut].Order().ToArray();
-        var train = order[holdOut..].Order().ToArray();
-        return (Subset(all, train), Subset(all, validation));
-    }
-
-    private static InMemoryFeatureSource Subset(InMemoryFeatureSource source, int[] rows)
-    {
-        var f = new float[rows.Length * source.FeatureSize];
-        var l = new float[rows.Length * source.LabelSize];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            source.ReadFeatures(rows[i], f.AsSpan(i * source.FeatureSize, source.FeatureSize));
-            source.ReadLabels(rows[i], l.AsSpan(i * source.LabelSize, source.LabelSize));
-        }
-        return new InMemoryFeatureSource(f, source.FeatureShape, l, source.LabelSize);
-    }
 }
 
 /// <summary>Column names and widths of a fitted classifier, persisted with it.</summary>

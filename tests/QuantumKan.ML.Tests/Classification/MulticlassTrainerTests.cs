@@ -41,10 +41,10 @@ public class MulticlassTrainerTests(ITestOutputHelper output)
     public void Multiclass_ReachesAccuracy0_9_AndWorksWithMlNetEvaluate()
     {
         var ml = new MLContext(seed: 1);
-        var train = Load(ml, Rows(0, 480));
+        var train = Load(ml, Rows(0, 800));
         var test = Load(ml, Rows(50_000, 200));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.QuantumKan("Label", "Features", epochs: 25));
+            .Append(ml.MulticlassClassification.Trainers.QuantumKan("Label", "Features", epochs: 30));
         var model = pipeline.Fit(train);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test), "Label", "Score", "PredictedLabel");
         output.WriteLine($"accuracy {metrics.MacroAccuracy:F4} micro {metrics.MicroAccuracy:F4} log-loss {metrics.LogLoss:F4}");
