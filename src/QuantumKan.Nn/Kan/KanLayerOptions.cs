@@ -33,6 +33,13 @@ public sealed record KanLayerOptions
     /// <summary>Whether the B-spline layer has a standalone per-edge spline scaler. Default true.</summary>
     public bool StandaloneSplineScaler { get; init; } = true;
 
+    /// <summary>
+    /// Whether the RBF layer puts its inputs through a LayerNorm first, as FastKAN does. Default true. Turn it off for
+    /// narrow inputs (a LayerNorm over one or two features maps every sample to the same one or two values) or for
+    /// inputs already on the grid's scale.
+    /// </summary>
+    public bool RbfLayerNorm { get; init; } = true;
+
     /// <summary>B-spline grid update: blend between data quantiles (0) and the uniform grid (1). Default 0.02.</summary>
     public double GridEps { get; init; } = 0.02;
 

@@ -4,15 +4,15 @@ using static TorchSharp.torch;
 namespace QuantumKan.Nn.Kan;
 
 /// <summary>
-/// FastKAN: LayerNorm, then Gaussian bumps exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over
+/// FastKAN: LayerNorm (unless <see cref="KanLayerOptions.RbfLayerNorm"/> is off), then Gaussian bumps exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over
 /// [GridMin, GridMax] with h their spacing, plus a SiLU base branch W·silu(x) + b on the raw input.
 /// LayerNorm puts every input on the grid's scale, so no grid update is needed. (FastKAN's own defaults are
 /// GridMin = −2, GridMax = 2, 8 centers, i.e. GridSize = 7.)
 /// </summary>
 public sealed class RbfKanLayer : KanLayer
 {
-    private readonly LayerNorm layer_norm;
-    private readonly Tensor center_offsets;  // (K): −c_j / h
+    private readonly LayerNorm? layer_norm;
+    private readonly Tensor center_offsets;  // (K, 1): −c_j / h
     private readonly Tensor inverse_width;   // (1): 1 / h
     private Parameter base_weight;
     private Parameter bias;
@@ -22,17 +22,19 @@ public sealed class RbfKanLayer : KanLayer
     {
         using var scope = NewDisposeScope();
         var (offsets, inverse) = Constants(options);
-        layer_norm = nn.LayerNorm(inFeatures);
-        register_module(nameof(layer_norm), layer_norm);
+        if (options.RbfLayerNorm)
+        {
+            layer_norm = nn.LayerNorm(inFeatures);
+            register_module(nameof(layer_norm), layer_norm);
+        }
         center_offsets = AddBuffer(nameof(center_offsets), offsets.to(ScalarType.Float32));
         inverse_width = AddBuffer(nameof(inverse_width), inverse.to(ScalarType.Float32));
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
         bias = AddParameter(nameof(bias), zeros(outFeatures));
 
-        // LayerNorm output is ~N(0, 1) per sample, so the N(0, 1) moment is the right one for the bumps too.
-        var moment = KanInitialization.BasisSecondMoment(column =>
-            Evaluate(column, offsets, inverse));
-        KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
+        // LayerNorm output is ~N(0, 1) per sample (and inputs are assumed so without it): the N(0, 1) moment applies.
+        var centers = (-offsets / inverse).squeeze(1);
+        KanInitialization.FillSmoothLines(Coefficients, centers, column => Evaluate(column, offsets, inverse), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 
@@ -42,13 +44,13 @@ public sealed class RbfKanLayer : KanLayer
     /// <summary>The output bias, <c>(out)</c>.</summary>
     public Parameter Bias => bias;
 
-    /// <summary>The LayerNorm applied before the bumps.</summary>
-    public LayerNorm LayerNorm => layer_norm;
+    /// <summary>The LayerNorm applied before the bumps, or null when <see cref="KanLayerOptions.RbfLayerNorm"/> is off.</summary>
+    public LayerNorm? LayerNorm => layer_norm;
 
-    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, in, K)</c>, for already-normalized x.</summary>
+    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
-        var z = addcmul(centerOffsets, x.unsqueeze(-1), inverseWidth, 1); // (B, in, K)
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
         return z.square().neg_().exp_();
     }
 
@@ -57,7 +59,7 @@ public sealed class RbfKanLayer : KanLayer
     {
         double width = (options.GridMax - options.GridMin) / options.GridSize;
         var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
-        return (-centers / width, tensor(new[] { 1.0 / width }));
+        return ((-centers / width).unsqueeze(1), tensor(new[] { 1.0 / width }));
     }
 
     private protected override void RefreshConstants()
@@ -67,7 +69,7 @@ public sealed class RbfKanLayer : KanLayer
         inverse_width.copy_(inverse);
     }
 
-    private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm.forward(x), center_offsets, inverse_width);
+    private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm?.forward(x) ?? x, center_offsets, inverse_width);
 
     private protected override Tensor Transform(Tensor x)
     {
