@@ -48,7 +48,7 @@ internal abstract class BoundRowMapper
     }
 
     /// <summary>Finds a required input column or throws an error naming it and the expected type.</summary>
-    protected static DataViewSchema.Column RequireColumn(DataViewSchema schema, string name, string expected, Func<DataViewType, bool> accepts)
+    internal static DataViewSchema.Column RequireColumn(DataViewSchema schema, string name, string expected, Func<DataViewType, bool> accepts)
     {
         var col = schema.GetColumnOrNull(name)
                   ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' was not found; expected {expected}.");

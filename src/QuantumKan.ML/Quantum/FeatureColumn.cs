@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using QuantumKan.ML.DataView;
 
 namespace QuantumKan.ML.Quantum;
 
@@ -32,27 +33,18 @@ internal sealed class FeatureColumn
 
     public static FeatureColumn ForTraining(DataViewSchema schema, string name)
     {
-        var col = Require(schema, name, Expected, AcceptsForTraining);
+        var col = BoundRowMapper.RequireColumn(schema, name, Expected, AcceptsForTraining);
         return new FeatureColumn(col, ((VectorDataViewType)col.Type).Size);
     }
 
     public static FeatureColumn ForInference(DataViewSchema schema, string name, int size)
     {
-        var col = Require(schema, name, $"a vector of {size} Single", t => AcceptsForInference(t, size));
+        var col = BoundRowMapper.RequireColumn(schema, name, $"a vector of {size} Single", t => AcceptsForInference(t, size));
         return new FeatureColumn(col, size);
     }
 
     /// <summary>A reader for the current row of <paramref name="row"/> that fills a span of <see cref="Size"/> values.</summary>
     public SpanReader CreateReader(DataViewRow row) => new(this, row.GetGetter<VBuffer<float>>(Column), row);
-
-    private static DataViewSchema.Column Require(DataViewSchema schema, string name, string expected, Func<DataViewType, bool> accepts)
-    {
-        var col = schema.GetColumnOrNull(name)
-                  ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' was not found; expected {expected}.");
-        if (!accepts(col.Type))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' has type {col.Type}; expected {expected}.");
-        return col;
-    }
 
     internal sealed class SpanReader(FeatureColumn owner, ValueGetter<VBuffer<float>> getter, DataViewRow row)
     {

@@ -23,11 +23,13 @@ public sealed class QuantumSimilarityIndex : IDisposable
     // Bounds the (Q, R) score block of one search step to about 64 MB of float32.
     private const long MaxScoresPerStep = 16L << 20;
 
-    private readonly Tensor _coordinates; // (R, 2M) float32
+    private readonly Tensor _coordinates;  // (R, 2M) float32
+    private readonly Tensor _squaredNorms; // (R): ‖z_r‖², computed once rather than per search
 
     private QuantumSimilarityIndex(Tensor coordinates, int modes, double sigma)
     {
         _coordinates = coordinates;
+        _squaredNorms = coordinates.square().sum(-1).DetachFromDisposeScope();
         Modes = modes;
         Sigma = sigma;
     }
@@ -51,16 +53,7 @@ public sealed class QuantumSimilarityIndex : IDisposable
             throw new ArgumentException("The index needs at least one embedding.", nameof(embeddings));
         int size = embeddings[0]?.Length ?? 0;
         int modes = QuantumSimilarity.ModesOf(size, nameof(embeddings));
-        var flat = new float[(long)embeddings.Count * size];
-        for (int i = 0; i < embeddings.Count; i++)
-        {
-            var e = embeddings[i] ?? throw new ArgumentException($"Embedding {i} is null.", nameof(embeddings));
-            if (e.Length != size)
-                throw new ArgumentException($"Embedding {i} has {e.Length} values; embedding 0 has {size}.", nameof(embeddings));
-            if (!e.All(float.IsFinite))
-                throw new ArgumentException($"Embedding {i} has a non-finite value.", nameof(embeddings));
-            e.CopyTo(flat, (long)i * size);
-        }
+        var flat = Flatten(embeddings, size, "Embedding", "embedding 0 has", nameof(embeddings));
         if (!(sigma > 0) || double.IsInfinity(sigma))
             throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be positive and finite.");
         TorchRuntime.EnsureInitialized();
@@ -99,23 +92,18 @@ public sealed class QuantumSimilarityIndex : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _coordinates.Dispose();
+    public void Dispose()
+    {
+        _coordinates.Dispose();
+        _squaredNorms.Dispose();
+    }
 
     internal SimilarityMatch[][] SearchCore(IReadOnlyList<float[]> queries, int k, int[]? excludeRows)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         int size = 3 * Modes;
-        var flat = new float[(long)queries.Count * size];
-        for (int i = 0; i < queries.Count; i++)
-        {
-            var q = queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries));
-            if (q.Length != size)
-                throw new ArgumentException($"Query {i} has {q.Length} values; this index holds embeddings of {size}.", nameof(queries));
-            if (!q.All(float.IsFinite))
-                throw new ArgumentException($"Query {i} has a non-finite value.", nameof(queries));
-            q.CopyTo(flat, (long)i * size);
-        }
+        var flat = Flatten(queries, size, "Query", "this index holds embeddings of", nameof(queries));
         using var scope = NewDisposeScope();
         return SearchCoordinates(ToCoordinates(tensor(flat, [queries.Count, size]), Sigma), k, excludeRows);
     }
@@ -136,7 +124,7 @@ public sealed class QuantumSimilarityIndex : IDisposable
         {
             using var scope = NewDisposeScope();
             long end = Math.Min(start + step, queries.shape[0]);
-            var scores = BornFidelity.LogClosedFormCross(queries.narrow(0, start, end - start), _coordinates); // (q, R)
+            var scores = BornFidelity.LogClosedFormCross(queries.narrow(0, start, end - start), _coordinates, _squaredNorms); // (q, R)
             if (excludeRows is not null)
             {
                 var rows = tensor(excludeRows[(int)start..(int)end].Select(r => (long)r).ToArray()).unsqueeze(1);
@@ -157,6 +145,22 @@ public sealed class QuantumSimilarityIndex : IDisposable
             }
         }
         return results;
+    }
+
+    // Row-major copy of equal-length, finite vectors; errors name the vector's position.
+    private static float[] Flatten(IReadOnlyList<float[]> vectors, int size, string what, string expectation, string paramName)
+    {
+        var flat = new float[(long)vectors.Count * size];
+        for (int i = 0; i < vectors.Count; i++)
+        {
+            var v = vectors[i] ?? throw new ArgumentException($"{what} {i} is null.", paramName);
+            if (v.Length != size)
+                throw new ArgumentException($"{what} {i} has {v.Length} values; {expectation} {size}.", paramName);
+            if (!v.All(float.IsFinite))
+                throw new ArgumentException($"{what} {i} has a non-finite value.", paramName);
+            v.CopyTo(flat, (long)i * size);
+        }
+        return flat;
     }
 
     // (n, 3M) embeddings → (n, 2M) coordinates z = (α/(2σ), σβ).

@@ -15,7 +15,7 @@ public sealed class BSplineKanLayer : KanLayer
     private const double GridMargin = 0.01;
 
     // Field names = component names (TorchSharp's .to() swaps moved tensors into same-named fields).
-    private readonly Tensor grid;
+    private readonly Tensor grid;          // (M, in): knots, one column per input
     private readonly Tensor level_slopes;
     private readonly Tensor level_offsets;
     private Parameter base_weight;
@@ -36,15 +36,15 @@ public sealed class BSplineKanLayer : KanLayer
 
         // Half of the output variance from each branch; the scaler starts at 1 so the spline's scale lives in c.
         var order = options.SplineOrder;
-        var knots64 = knots[..1].to(ScalarType.Float64);
+        var knots64 = knots[.., ..1].to(ScalarType.Float64);                                   // (M, 1): every input starts alike
         var (slopes64, offsets64) = BSplineBasis.RecursionTables(knots64, order);
-        KanInitialization.FillSmoothLines(Coefficients, BSplineBasis.GrevilleAbscissae(knots64, order).squeeze(0),
+        KanInitialization.FillSmoothLines(Coefficients, BSplineBasis.GrevilleAbscissae(knots64, order).squeeze(1),
             column => BSplineBasis.Evaluate(column, knots64, slopes64, offsets64, order), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 
-    /// <summary>The knot vectors, <c>(in, G + 2k + 1)</c>.</summary>
-    public Tensor Grid => grid;
+    /// <summary>The knot vectors, <c>(in, G + 2k + 1)</c> (a transposed view of the stored <c>(M, in)</c> buffer).</summary>
+    public Tensor Grid => grid.t();
 
     /// <summary>Weights of the SiLU base branch, <c>(out, in)</c>.</summary>
     public Parameter BaseWeight => base_weight;
@@ -52,8 +52,8 @@ public sealed class BSplineKanLayer : KanLayer
     /// <summary>The standalone per-edge spline scaler, <c>(out, in)</c>, or null when disabled.</summary>
     public Parameter? SplineScaler => spline_scaler;
 
-    /// <summary>The spline coefficients the forward pass uses: c ⊙ s, <c>(out, in, K)</c>.</summary>
-    private Tensor ScaledCoefficients => spline_scaler is null ? Coefficients : Coefficients * spline_scaler.unsqueeze(-1);
+    /// <summary>The spline coefficients the forward pass uses: c ⊙ s, <c>(out, K, in)</c>.</summary>
+    private Tensor ScaledCoefficients => spline_scaler is null ? Coefficients : Coefficients * spline_scaler.unsqueeze(1);
 
     private protected override void RefreshConstants()
     {
@@ -95,7 +95,7 @@ public sealed class BSplineKanLayer : KanLayer
             throw new ArgumentException("A grid update needs finite inputs; x contains NaN or ±Inf.", nameof(x));
 
         // Each edge's current (unscaled) spline on the data: (in, B, K) @ (in, K, out) → (in, B, out).
-        var values = matmul(Expand(batch).transpose(0, 1), Coefficients.permute(1, 2, 0));
+        var values = matmul(Expand(batch).permute(2, 0, 1), Coefficients.permute(2, 1, 0));
 
         int g = Options.GridSize, k = Options.SplineOrder;
         var sorted = batch.sort(dim: 0).Values;                                                     // (B, in)
@@ -107,12 +107,12 @@ public sealed class BSplineKanLayer : KanLayer
         var interior = uniform * eps + adaptive * (1 - eps);                                       // (G+1, in)
         var before = interior[..1] - step * arange(k, 0, -1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
         var after = interior[^1..] + step * arange(1, k + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
-        var knots = cat([before, interior, after], 0).t();                                          // (in, M)
+        var knots = cat([before, interior, after], 0);                                              // (M, in)
 
         grid.copy_(knots);
         RefreshConstants();
 
-        var refit = LeastSquares.SolveBatched(Expand(batch).transpose(0, 1), values);             // (in, K, out)
-        Coefficients.copy_(refit.permute(2, 0, 1));
+        var refit = LeastSquares.SolveBatched(Expand(batch).permute(2, 0, 1), values);            // (in, K, out)
+        Coefficients.copy_(refit.permute(2, 1, 0));
     }
 }

@@ -17,7 +17,7 @@ public sealed class ChebyshevKanLayer : KanLayer
         KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 1.0);
     }
 
-    /// <summary>T_0..T_degree of tanh(x): <c>x: (B, in)</c> → <c>(B, in, degree + 1)</c>.</summary>
+    /// <summary>T_0..T_degree of tanh(x): <c>x: (B, in)</c> → <c>(B, degree + 1, in)</c>.</summary>
     internal static Tensor Evaluate(Tensor x, int degree)
     {
         var t = x.tanh();                       // (B, in), in [−1, 1]
@@ -27,7 +27,7 @@ public sealed class ChebyshevKanLayer : KanLayer
         terms[1] = t;
         for (int k = 1; k < degree; k++)
             terms[k + 1] = (twoT * terms[k]).sub_(terms[k - 1]);
-        return stack(terms, -1);
+        return stack(terms, 1);
     }
 
     private protected override Tensor Expand(Tensor x) => Evaluate(x, Options.Degree);

@@ -9,8 +9,8 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class FourierKanLayer : KanLayer
 {
-    private readonly Tensor frequencies;  // (2H): 1..H, 1..H
-    private readonly Tensor phases;       // (2H): π/2 (cosines), then 0 (sines)
+    private readonly Tensor frequencies;  // (2H, 1): 1..H, 1..H
+    private readonly Tensor phases;       // (2H, 1): π/2 (cosines), then 0 (sines)
     private Parameter bias;
 
     internal FourierKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
@@ -29,9 +29,9 @@ public sealed class FourierKanLayer : KanLayer
     /// <summary>The output bias, <c>(out)</c>.</summary>
     public Parameter Bias => bias;
 
-    /// <summary>cos(h x), then sin(h x), for h = 1..H: <c>x: (B, in)</c> → <c>(B, in, 2H)</c>.</summary>
+    /// <summary>cos(h x), then sin(h x), for h = 1..H: <c>x: (B, in)</c> → <c>(B, 2H, in)</c>.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor frequencies, Tensor phases) =>
-        addcmul(phases, x.unsqueeze(-1), frequencies, 1).sin();
+        addcmul(phases, x.unsqueeze(1), frequencies, 1).sin();
 
     /// <summary>Float64 constants; callers cast them to the layer's dtype.</summary>
     private static (Tensor Frequencies, Tensor Phases) Constants(int harmonics)
@@ -39,7 +39,7 @@ public sealed class FourierKanLayer : KanLayer
         var h = arange(1, harmonics + 1, dtype: ScalarType.Float64);
         var freq = cat([h, h]);
         var phase = cat([full(harmonics, Math.PI / 2, dtype: ScalarType.Float64), zeros(harmonics, dtype: ScalarType.Float64)]);
-        return (freq, phase);
+        return (freq.unsqueeze(1), phase.unsqueeze(1));
     }
 
     private protected override void RefreshConstants()

@@ -15,7 +15,7 @@ internal static class KanInitialization
     private const int Nodes = 4001;
     private const double Span = 8.0;
 
-    /// <summary>E_{x~N(0,1)}[Σ_k φ_k(x)²] for a basis given as <c>(N, 1)</c> float64 → <c>(N, 1, K)</c>.</summary>
+    /// <summary>E_{x~N(0,1)}[Σ_k φ_k(x)²] for a basis given as <c>(N, 1)</c> float64 → <c>(N, K, 1)</c>.</summary>
     public static double BasisSecondMoment(Func<Tensor, Tensor> basisOfColumn)
     {
         using var scope = NewDisposeScope();
@@ -23,7 +23,7 @@ internal static class KanInitialization
         var x = linspace(-Span, Span, Nodes, dtype: ScalarType.Float64).unsqueeze(1); // (N, 1)
         var weights = (x.squeeze(1).square() * -0.5).exp();                            // (N)
         weights /= weights.sum();
-        var phi = basisOfColumn(x);                                                     // (N, 1, K)
+        var phi = basisOfColumn(x);                                                     // (N, K, 1)
         return (phi.square().sum([1, 2]) * weights).sum().item<double>();
     }
 
@@ -41,26 +41,27 @@ internal static class KanInitialization
 
     /// <summary>
     /// Starts every edge of a grid basis as a random straight line plus a little per-basis noise:
-    /// c[o,i,k] = w[o,i]·ν_k + ε[o,i,k], where Σ_k ν_k φ_k(x) ≈ x (ν: knots, Greville abscissae or centers).
+    /// c[o,k,i] = w[o,i]·ν_k + ε[o,k,i], where Σ_k ν_k φ_k(x) ≈ x (ν: knots, Greville abscissae or centers).
     /// Independent per-basis coefficients would make a fine grid start out jagged, and the next layer would then pass
     /// back gradients whose sign flips from knot to knot; a smooth start trains like an MLP and refines from there.
     /// The branch contributes <paramref name="share"/> of unit output variance, 10% of it from the noise.
     /// </summary>
-    /// <param name="coefficients">(out, in, K) to fill.</param>
+    /// <param name="coefficients">(out, K, in) to fill.</param>
     /// <param name="nodes">(K) float64 abscissae whose weighted sum of the bases reproduces x.</param>
-    /// <param name="basisOfColumn">The basis as <c>(N, 1)</c> float64 → <c>(N, 1, K)</c>.</param>
+    /// <param name="basisOfColumn">The basis as <c>(N, 1)</c> float64 → <c>(N, K, 1)</c>.</param>
     /// <param name="share">Share of the unit output variance for this branch.</param>
     public static void FillSmoothLines(Tensor coefficients, Tensor nodes, Func<Tensor, Tensor> basisOfColumn, double share)
     {
         const double noiseShare = 0.1;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long outputs = coefficients.shape[0], inputs = coefficients.shape[1];
-        var lineMoment = BasisSecondMoment(column => (basisOfColumn(column) * nodes).sum([-1], keepdim: true));
+        long outputs = coefficients.shape[0], inputs = coefficients.shape[2];
+        var nodeColumn = nodes.view(-1, 1);                                                   // (K, 1)
+        var lineMoment = BasisSecondMoment(column => (basisOfColumn(column) * nodeColumn).sum([1], keepdim: true));
         var noiseMoment = BasisSecondMoment(basisOfColumn);
-        var slopes = empty(outputs, inputs, 1, dtype: coefficients.dtype);
+        var slopes = empty(outputs, 1, inputs, dtype: coefficients.dtype);
         FillForUnitVariance(slopes, inputs, lineMoment, share * (1 - noiseShare));
         FillForUnitVariance(coefficients, inputs, noiseMoment, share * noiseShare);
-        coefficients.add_(slopes * nodes.to(coefficients.dtype));
+        coefficients.add_(slopes * nodeColumn.to(coefficients.dtype));
     }
 }

@@ -10,32 +10,32 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class PiecewiseLinearKanLayer : KanLayer
 {
-    private readonly Tensor knot_positions;  // (K): 0..G in grid units
+    private readonly Tensor knot_positions;  // (K, 1): 0..G in grid units
     private Parameter base_weight;
 
     internal PiecewiseLinearKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
         : base(nameof(PiecewiseLinearKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
-        var knots = arange(options.GridSize + 1, dtype: ScalarType.Float32);
+        var knots = arange(options.GridSize + 1, dtype: ScalarType.Float32).unsqueeze(1);
         knot_positions = AddBuffer(nameof(knot_positions), knots);
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
 
         double min = options.GridMin, inverse = options.GridSize / (options.GridMax - options.GridMin);
         var knots64 = knots.to(ScalarType.Float64);
-        KanInitialization.FillSmoothLines(Coefficients, knots64 / inverse + min, column => Evaluate(column, knots64, min, inverse), 0.5);
+        KanInitialization.FillSmoothLines(Coefficients, (knots64 / inverse + min).squeeze(1), column => Evaluate(column, knots64, min, inverse), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 
     /// <summary>Weights of the SiLU base branch, <c>(out, in)</c>.</summary>
     public Parameter BaseWeight => base_weight;
 
-    /// <summary>Hat values: <c>x: (B, in)</c> → <c>(B, in, G + 1)</c>.</summary>
+    /// <summary>Hat values: <c>x: (B, in)</c> → <c>(B, G + 1, in)</c>.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor knotPositions, double gridMin, double inverseStep)
     {
         var gridSize = knotPositions.shape[0] - 1;
         var u = ((x - gridMin) * inverseStep).clamp(0, gridSize);    // (B, in) in grid units
-        var distance = (u.unsqueeze(-1) - knotPositions).abs();       // (B, in, K)
+        var distance = (u.unsqueeze(1) - knotPositions).abs();        // (B, K, in)
         // abs' gradient needs its input, not its output, so its output can be reused in place.
         return distance.neg_().add_(1).relu_();
     }

@@ -12,7 +12,7 @@ namespace QuantumKan.Nn.Kan;
 public sealed class RbfKanLayer : KanLayer
 {
     private readonly LayerNorm? layer_norm;
-    private readonly Tensor center_offsets;  // (K): −c_j / h
+    private readonly Tensor center_offsets;  // (K, 1): −c_j / h
     private readonly Tensor inverse_width;   // (1): 1 / h
     private Parameter base_weight;
     private Parameter bias;
@@ -33,7 +33,7 @@ public sealed class RbfKanLayer : KanLayer
         bias = AddParameter(nameof(bias), zeros(outFeatures));
 
         // LayerNorm output is ~N(0, 1) per sample (and inputs are assumed so without it): the N(0, 1) moment applies.
-        var centers = -offsets / inverse;
+        var centers = (-offsets / inverse).squeeze(1);
         KanInitialization.FillSmoothLines(Coefficients, centers, column => Evaluate(column, offsets, inverse), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
@@ -47,10 +47,10 @@ public sealed class RbfKanLayer : KanLayer
     /// <summary>The LayerNorm applied before the bumps, or null when <see cref="KanLayerOptions.RbfLayerNorm"/> is off.</summary>
     public LayerNorm? LayerNorm => layer_norm;
 
-    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, in, K)</c>, for already-normalized x.</summary>
+    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
-        var z = addcmul(centerOffsets, x.unsqueeze(-1), inverseWidth, 1); // (B, in, K)
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
         return z.square().neg_().exp_();
     }
 
@@ -59,7 +59,7 @@ public sealed class RbfKanLayer : KanLayer
     {
         double width = (options.GridMax - options.GridMin) / options.GridSize;
         var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
-        return (-centers / width, tensor(new[] { 1.0 / width }));
+        return ((-centers / width).unsqueeze(1), tensor(new[] { 1.0 / width }));
     }
 
     private protected override void RefreshConstants()

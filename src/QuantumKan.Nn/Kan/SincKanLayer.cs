@@ -11,8 +11,8 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class SincKanLayer : KanLayer
 {
-    private readonly Tensor inverse_steps;  // (K): 1/h per basis
-    private readonly Tensor shifts;         // (K): j per basis
+    private readonly Tensor inverse_steps;  // (K, 1): 1/h per basis
+    private readonly Tensor shifts;         // (K, 1): j per basis
     private Parameter skip_weight;
     private Parameter bias;
 
@@ -25,8 +25,8 @@ public sealed class SincKanLayer : KanLayer
         : base(nameof(SincKanLayer), inFeatures, outFeatures, constants.Shifts.Length, options)
     {
         using var scope = NewDisposeScope();
-        var inverse = tensor(constants.InverseSteps);
-        var shift = tensor(constants.Shifts);
+        var inverse = tensor(constants.InverseSteps).unsqueeze(1);
+        var shift = tensor(constants.Shifts).unsqueeze(1);
         inverse_steps = AddBuffer(nameof(inverse_steps), inverse.to(ScalarType.Float32));
         shifts = AddBuffer(nameof(shifts), shift.to(ScalarType.Float32));
         skip_weight = AddParameter(nameof(skip_weight), empty(outFeatures, inFeatures));
@@ -44,9 +44,9 @@ public sealed class SincKanLayer : KanLayer
     /// <summary>The output bias, <c>(out)</c>.</summary>
     public Parameter Bias => bias;
 
-    /// <summary>sinc(x/h_k + j_k): <c>x: (B, in)</c> → <c>(B, in, K)</c>.</summary>
+    /// <summary>sinc(x/h_k + j_k): <c>x: (B, in)</c> → <c>(B, K, in)</c>.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor inverseSteps, Tensor shifts) =>
-        addcmul(shifts, x.unsqueeze(-1), inverseSteps, 1).sinc();
+        addcmul(shifts, x.unsqueeze(1), inverseSteps, 1).sinc();
 
     private static (double[] InverseSteps, double[] Shifts) Constants(KanLayerOptions options)
     {
@@ -72,8 +72,8 @@ public sealed class SincKanLayer : KanLayer
     private protected override void RefreshConstants()
     {
         var (inverse, shift) = Constants(Options);
-        inverse_steps.copy_(tensor(inverse));
-        shifts.copy_(tensor(shift));
+        inverse_steps.copy_(tensor(inverse).unsqueeze(1));
+        shifts.copy_(tensor(shift).unsqueeze(1));
     }
 
     private protected override Tensor Expand(Tensor x) => Evaluate(x, inverse_steps, shifts);

@@ -77,15 +77,17 @@ public static class BornFidelity
     }
 
     /// <summary>
-    /// Closed-form pairwise log-fidelity of a batch: α, β of shape (B, M) → (B, B). Built from explicit differences
-    /// (B, B, M) rather than ‖a‖² + ‖b‖² − 2a·b, so the diagonal is exactly 0 and gradients stay exact near it.
+    /// Closed-form pairwise log-fidelity of a batch: α, β of shape (B, M) → (B, B). Built from explicit differences of
+    /// the scaled <see cref="Coordinates"/>, (B, B, 2M), rather than ‖a‖² + ‖b‖² − 2a·b, so the diagonal is exactly 0
+    /// and values near it carry no cancellation error.
     /// </summary>
     public static Tensor LogClosedFormPairwise(Tensor alpha, Tensor beta, double sigma)
     {
         RequireRank(alpha, 2, "alpha (B, M)");
         using var scope = NewDisposeScope();
-        return LogClosedForm(alpha.unsqueeze(1), beta.unsqueeze(1), alpha.unsqueeze(0), beta.unsqueeze(0), sigma)
-            .MoveToOuterDisposeScope();
+        var z = Coordinates(alpha, beta, sigma);                     // (B, 2M)
+        var difference = z.unsqueeze(1) - z.unsqueeze(0);           // (B, B, 2M)
+        return difference.square().sum(-1).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>Closed-form pairwise fidelity of a batch: α, β of shape (B, M) → (B, B), symmetric, ones on the diagonal.</summary>
@@ -98,17 +100,21 @@ public static class BornFidelity
     /// <summary>
     /// Closed-form log-fidelity of every query against every reference, in scaled <see cref="Coordinates"/>:
     /// queries (Q, D), references (R, D) → (Q, R). Uses <c>‖q‖² + ‖r‖² − 2q·r</c> (one matrix product), clamped at 0,
-    /// so it is the fast path for searching large sets; not meant for gradients at coincident points.
+    /// so it is the fast path for searching large sets; its float32 cancellation error is about 1e-6·‖z‖², so it is not
+    /// meant for training.
     /// </summary>
-    public static Tensor LogClosedFormCross(Tensor queryCoordinates, Tensor referenceCoordinates)
+    /// <param name="queryCoordinates">(Q, D) query coordinates.</param>
+    /// <param name="referenceCoordinates">(R, D) reference coordinates.</param>
+    /// <param name="referenceSquaredNorms">(R) precomputed ‖r‖², or null to compute them here.</param>
+    public static Tensor LogClosedFormCross(Tensor queryCoordinates, Tensor referenceCoordinates, Tensor? referenceSquaredNorms = null)
     {
         RequireRank(queryCoordinates, 2, "query coordinates (Q, D)");
         RequireRank(referenceCoordinates, 2, "reference coordinates (R, D)");
         using var scope = NewDisposeScope();
-        var qq = queryCoordinates.square().sum(-1, keepdim: true);          // (Q, 1)
-        var rr = referenceCoordinates.square().sum(-1).unsqueeze(0);        // (1, R)
-        var qr = queryCoordinates.matmul(referenceCoordinates.t());         // (Q, R)
-        return (qq + rr - 2 * qr).clamp_min(0).neg().MoveToOuterDisposeScope();
+        var rr = (referenceSquaredNorms ?? referenceCoordinates.square().sum(-1)).unsqueeze(0); // (1, R)
+        var qq = queryCoordinates.square().sum(-1, keepdim: true);                             // (Q, 1)
+        var scores = queryCoordinates.matmul(referenceCoordinates.t()).mul_(-2).add_(rr).add_(qq); // (Q, R)
+        return scores.clamp_min_(0).neg_().MoveToOuterDisposeScope();
     }
 
     internal static void RequireRank(Tensor t, int rank, string what)

@@ -53,7 +53,7 @@ public sealed class BSplineGridUpdateTests
         using var layer = (BSplineKanLayer)KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 4, SplineOrder = 2 });
         var x = arange(0, 101, dtype: ScalarType.Float32).pow(2).div(10000).unsqueeze(1); // 0 … 1, dense near 0
         layer.UpdateGrid(x, gridEps: 0);
-        var knots = layer.Grid.squeeze(0).data<float>().ToArray();            // 2 + 5 + 2 knots
+        var knots = layer.Grid.squeeze(0).contiguous().data<float>().ToArray();            // 2 + 5 + 2 knots
         float[] interior = [0f, 0.0625f, 0.25f, 0.5625f, 1f];                // x at ranks 0, 25, 50, 75, 100
         for (int i = 0; i < interior.Length; i++)
             Assert.Equal(interior[i], knots[2 + i], 5);
@@ -112,6 +112,6 @@ public sealed class BSplineGridUpdateTests
         var powers = stack([ones_like(t), t, t.square(), t.pow(3)], -1).transpose(0, 1).to(ScalarType.Float64); // (in, N, 4)
         var values = matmul(powers, cubic);                                              // (in, N, out)
         var fit = linalg.lstsq(basis, values).Solution;                                  // (in, K, out)
-        layer.Coefficients.copy_(fit.permute(2, 0, 1));
+        layer.Coefficients.copy_(fit.permute(2, 1, 0));                                   // (out, K, in)
     }
 }

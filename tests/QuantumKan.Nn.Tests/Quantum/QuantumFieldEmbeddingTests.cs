@@ -163,6 +163,22 @@ public class QuantumFieldEmbeddingTests
     }
 
     [Fact]
+    public void MovingTheModule_MovesItsBuffers_AndTheFieldsThatUseThem()
+    {
+        // .to() replaces buffers; a field left pointing at the old tensor would ignore later standardization.
+        using var module = Create();
+        module.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        module.SetInputStandardization(full(5, 2.0), full(5, 4.0));
+        var buffers = module.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        Assert.Equal(ScalarType.Float64, buffers["input_mean"].dtype);
+        Assert.Equal(2.0, buffers["input_mean"][0].item<double>());
+        Assert.Equal(0.25, buffers["input_scale"][0].item<double>());
+        Assert.All(module.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        Assert.Equal(ScalarType.Float64, module.ReferenceStates().Alpha.dtype);
+    }
+
+    [Fact]
     public void Encode_RejectsFeaturesOfTheWrongWidth()
     {
         using var module = Create();
