@@ -102,8 +102,41 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
         return KanRegularization.Compute(RegularizedCoefficients, l1Weight, entropyWeight).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Basis values, <c>x: (B, in)</c> → <c>(B, K, in)</c>, contiguous.</summary>
-    private protected abstract Tensor Expand(Tensor x);
+    /// <summary>
+    /// Basis values, <c>x: (B, in)</c> → <c>(B, K, in)</c>, contiguous. When nothing upstream needs a gradient
+    /// (x is a leaf input without requires_grad, typically the first layer) the expansion runs without autograd: it has
+    /// no parameters of its own, so recording its dozen elementwise steps would only cost time and saved memory.
+    /// </summary>
+    private protected Tensor Expand(Tensor x)
+    {
+        var input = Prepare(x);
+        if (input.requires_grad || !is_grad_enabled())
+            return ExpandCore(input);
+        using var noGrad = no_grad();
+        return ExpandCore(input);
+    }
+
+    /// <summary>
+    /// Attaches the closed-form input derivative of a basis computed without autograd:
+    /// <paramref name="values"/> + (x − x̄)·<paramref name="derivatives"/> with x̄ = x detached has the value of the basis
+    /// and d/dx equal to the derivatives, so back-propagation costs one product and a sum instead of a pass back through
+    /// every elementwise step of the expansion (and the intermediates saved for it). Exact to first order; second
+    /// derivatives through the expansion (double backward) come out as zero.
+    /// </summary>
+    /// <param name="values">(B, K, in) basis values, computed without autograd.</param>
+    /// <param name="derivatives">(B, K, in) d(values)/dx, computed without autograd.</param>
+    /// <param name="x">(B, in) the input that needs the gradient.</param>
+    private protected static Tensor AttachInputDerivative(Tensor values, Tensor derivatives, Tensor x)
+    {
+        var displacement = (x - x.detach()).unsqueeze(1);   // (B, 1, in): zero, but carries d/dx
+        return addcmul(values, displacement, derivatives, 1);
+    }
+
+    /// <summary>A learnable transform of the input before the expansion (RBF: LayerNorm); identity by default.</summary>
+    private protected virtual Tensor Prepare(Tensor x) => x;
+
+    /// <summary>The parameter-free basis expansion itself, <c>(B, in)</c> → <c>(B, K, in)</c>, differentiable in x.</summary>
+    private protected abstract Tensor ExpandCore(Tensor x);
 
     /// <summary>The layer's function, <c>x: (B, in)</c> → <c>(B, out)</c>.</summary>
     private protected abstract Tensor Transform(Tensor x);

@@ -47,11 +47,19 @@ public sealed class RbfKanLayer : KanLayer
     /// <summary>The LayerNorm applied before the bumps, or null when <see cref="KanLayerOptions.RbfLayerNorm"/> is off.</summary>
     public LayerNorm? LayerNorm => layer_norm;
 
-    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x.</summary>
+    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x. In place: no autograd.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
         var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
-        return z.square().neg_().exp_();
+        return z.mul_(z).neg_().exp_();
+    }
+
+    /// <summary>The bumps and their derivatives −2z/h · exp(−z²), both <c>(B, K, in)</c>. In place: no autograd.</summary>
+    internal static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
+    {
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
+        var values = z.square().neg_().exp_();
+        return (values, z.mul_(values).mul_(inverseWidth * -2));
     }
 
     /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
@@ -69,7 +77,18 @@ public sealed class RbfKanLayer : KanLayer
         inverse_width.copy_(inverse);
     }
 
-    private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm?.forward(x) ?? x, center_offsets, inverse_width);
+    private protected override Tensor Prepare(Tensor x) => layer_norm?.forward(x) ?? x;
+
+    /// <remarks>With a gradient needed, the closed-form derivative is attached (<see cref="KanLayer.AttachInputDerivative"/>): no double backward.</remarks>
+    private protected override Tensor ExpandCore(Tensor x)
+    {
+        if (!x.requires_grad || !is_grad_enabled())
+            return Evaluate(x, center_offsets, inverse_width);
+        Tensor values, derivatives;
+        using (no_grad())
+            (values, derivatives) = EvaluateWithDerivatives(x, center_offsets, inverse_width);
+        return AttachInputDerivative(values, derivatives, x);
+    }
 
     private protected override Tensor Transform(Tensor x)
     {
