@@ -21,9 +21,11 @@ internal static class SincBasis
     /// <summary>One step size h and its run of shifts j = First … First + Count − 1.</summary>
     internal readonly record struct Step(double InverseStep, long First, int Count);
 
-    // sinc(f) = Σ_m (−1)^m (πf)^{2m} / (2m+1)!; for |f| ≤ ½ the terms past m = 7 are below 1e-10.
+    // sinc(f) = Σ_m (−1)^m (πf)^{2m} / (2m+1)!. For |f| ≤ ½ the first omitted term is below 2e-17 with all ten
+    // (float64), and below 4e-10 with the first seven (float32, whose rounding is 6e-8 anyway).
     private static readonly double[] TaylorCoefficients =
-        Enumerable.Range(0, 8).Select(m => (m % 2 == 0 ? 1.0 : -1.0) / Factorial(2 * m + 1)).ToArray();
+        Enumerable.Range(0, 10).Select(m => (m % 2 == 0 ? 1.0 : -1.0) / Factorial(2 * m + 1)).ToArray();
+    private const int Float32TaylorTerms = 7;
 
     /// <summary>The step sizes with the shifts whose centers −j·h fall in [GridMin, GridMax] (at least the nearest one).</summary>
     public static Step[] Steps(KanLayerOptions options)
@@ -42,90 +44,100 @@ internal static class SincBasis
         return steps;
     }
 
-    /// <summary>Float64 <c>(K, 1)</c> shifts j and (−1)^j/π, step after step.</summary>
-    public static (Tensor Shifts, Tensor Signs) ShiftTables(Step[] steps)
+    /// <summary>Float64 constants: <c>(S, 1)</c> inverse steps 1/h, and <c>(K, 1)</c> shifts j and (−1)^j/π, step after step.</summary>
+    public static (Tensor InverseSteps, Tensor Shifts, Tensor Signs) Constants(Step[] steps)
     {
+        var inverse = steps.Select(s => s.InverseStep).ToArray();
         var shifts = steps.SelectMany(s => Enumerable.Range(0, s.Count).Select(i => (double)(s.First + i))).ToArray();
         var signs = shifts.Select(j => (Math.Abs(j) % 2 == 0 ? 1.0 : -1.0) / Math.PI).ToArray();
-        return (tensor(shifts).unsqueeze(1), tensor(signs).unsqueeze(1));
+        return (tensor(inverse).unsqueeze(1), tensor(shifts).unsqueeze(1), tensor(signs).unsqueeze(1));
     }
 
     /// <summary>sinc(x/h + j) for every step and shift: <c>x: (B, in)</c> → <c>(B, K, in)</c>. In place: no autograd.</summary>
-    public static Tensor Evaluate(Tensor x, Step[] steps, Tensor shifts, Tensor signs) =>
-        EvaluateAll(x, steps, shifts, signs, withDerivatives: false).Values;
+    public static Tensor Evaluate(Tensor x, Step[] steps, Tensor inverseSteps, Tensor shifts, Tensor signs) =>
+        EvaluateAll(x, steps, inverseSteps, shifts, signs, withDerivatives: false).Values;
 
     /// <summary>The bases and their derivatives d/dx, both <c>(B, K, in)</c>. In place: no autograd.</summary>
-    public static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Step[] steps, Tensor shifts, Tensor signs)
+    public static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Step[] steps, Tensor inverseSteps, Tensor shifts, Tensor signs)
     {
-        var (values, derivatives) = EvaluateAll(x, steps, shifts, signs, withDerivatives: true);
+        var (values, derivatives) = EvaluateAll(x, steps, inverseSteps, shifts, signs, withDerivatives: true);
         return (values, derivatives!);
     }
 
-    private static (Tensor Values, Tensor? Derivatives) EvaluateAll(Tensor x, Step[] steps, Tensor shifts, Tensor signs, bool withDerivatives)
+    /// <remarks>
+    /// Everything per input and step is computed once on <c>(B, S, in)</c> blocks (S step sizes), so the number of
+    /// small operations does not grow with S; only the per-shift work runs on the <c>(B, K, in)</c> output, written in
+    /// place step by step.
+    /// </remarks>
+    private static (Tensor Values, Tensor? Derivatives) EvaluateAll(
+        Tensor x, Step[] steps, Tensor inverseSteps, Tensor shifts, Tensor signs, bool withDerivatives)
     {
-        var values = new Tensor[steps.Length];
-        var derivatives = new Tensor[steps.Length];
+        int terms = x.dtype == ScalarType.Float64 ? TaylorCoefficients.Length : Float32TaylorTerms;
+        var v = x.unsqueeze(1) * inverseSteps;                                   // (B, S, in)
+        var n = v.round();
+        var f = v.sub_(n);                                                       // |f| ≤ ½
+        var half = n * 0.5;
+        var parity = half.sub_(half.floor()).mul_(-4).add_(1);                   // (−1)^n
+        var piF = f * Math.PI;
+        var sinPiF = piF.sin();
+        var onePlusF = f + 1;
+        // At a center the quotient below is sin(πf)/(π(f + 1)) instead of sinc(f); this term corrects it.
+        var centerQuotient = sinPiF / (onePlusF * Math.PI);
+        var correction = Taylor(piF, terms).sub_(centerQuotient);
+        var numerator = parity * sinPiF;                                         // (−1)^n sin(πf)
+
+        Tensor? cosine = null, derivativeCorrection = null, derivatives = null;
+        if (withDerivatives)
+        {
+            // d/dv sinc(z) = (cos(πz) − sinc(z)) / z with cos(πz) = (−1)^{n+j} cos(πf); a center gets Taylor'(f).
+            var cosPiF = piF.cos();
+            cosine = parity.mul_(cosPiF).mul_(Math.PI);                          // π (−1)^n cos(πf)
+            derivativeCorrection = TaylorDerivative(piF, terms).sub_(cosPiF.sub_(centerQuotient).div_(onePlusF));
+            derivatives = empty(x.shape[0], shifts.shape[0], x.shape[1], dtype: x.dtype, device: x.device);
+        }
+
+        var values = empty(x.shape[0], shifts.shape[0], x.shape[1], dtype: x.dtype, device: x.device); // (B, K, in)
         long offset = 0;
         for (int s = 0; s < steps.Length; s++)
         {
-            var step = steps[s];
-            (values[s], derivatives[s]) = EvaluateStep(x, step, shifts.narrow(0, offset, step.Count), signs.narrow(0, offset, step.Count), withDerivatives);
-            offset += step.Count;
+            int count = steps[s].Count;
+            var sign = signs.narrow(0, offset, count);
+            var denominator = n.narrow(1, s, 1) + shifts.narrow(0, offset, count); // (B, c, in): n + j, integers
+            var atCenter = denominator.abs().neg_().add_(1).relu_();             // 1 where n + j = 0, else 0
+            denominator.add_(f.narrow(1, s, 1)).add_(atCenter);                  // n + j + f, or f + 1 at a center
+            var block = values.narrow(1, offset, count);
+            block.copy_(numerator.narrow(1, s, 1)).mul_(sign).div_(denominator); // (−1)^{n+j} sin(πf) / (π · denominator)
+            if (withDerivatives)
+            {
+                var slope = derivatives!.narrow(1, offset, count);
+                slope.copy_(cosine!.narrow(1, s, 1)).mul_(sign).sub_(block).div_(denominator)
+                    .addcmul_(atCenter, derivativeCorrection!.narrow(1, s, 1), 1).mul_(steps[s].InverseStep);
+            }
+            block.addcmul_(atCenter, correction.narrow(1, s, 1), 1);
+            offset += count;
         }
-        if (steps.Length == 1)
-            return (values[0], derivatives[0]);
-        return (cat(values, 1), withDerivatives ? cat(derivatives, 1) : null);
-    }
-
-    private static (Tensor Values, Tensor Derivatives) EvaluateStep(Tensor x, Step step, Tensor shifts, Tensor signs, bool withDerivatives)
-    {
-        var v = x * step.InverseStep;                                          // (B, in)
-        var n = v.round();
-        var f = v - n;                                                         // (B, in), |f| ≤ ½
-        var sinPiF = (f * Math.PI).sin();
-        var parity = n.remainder(2).mul_(-2).add_(1);                          // (−1)^n
-        var onePlusF = f + 1;
-        // At the center the quotient below is sin(πf)/(π(f + 1)) instead of sinc(f); this (B, in) term corrects it.
-        var centerQuotient = sinPiF / (onePlusF * Math.PI);
-        var correction = Taylor(f).sub_(centerQuotient);
-
-        var denominator = n.unsqueeze(1) + shifts;                             // (B, c, in): n + j, integers
-        var atCenter = denominator.abs().neg_().add_(1).relu_();               // 1 where n + j = 0, else 0
-        denominator.add_(f.unsqueeze(1)).add_(atCenter);                       // n + j + f, or f + 1 at the center
-        var values = (parity * sinPiF).unsqueeze(1).mul(signs).div_(denominator); // (−1)^{n+j} sin(πf) / (π · denominator)
-
-        Tensor derivatives = null!;
-        if (withDerivatives)
-        {
-            // d/dv sinc(z) = (cos(πz) − sinc(z)) / z with cos(πz) = (−1)^{n+j} cos(πf); the center gets Taylor'(f).
-            var cosPiF = (f * Math.PI).cos();
-            derivatives = (parity * cosPiF).unsqueeze(1).mul(signs * Math.PI).sub_(values).div_(denominator);
-            var centerCorrection = TaylorDerivative(f).sub_((cosPiF - centerQuotient).div_(onePlusF));
-            derivatives.addcmul_(atCenter, centerCorrection.unsqueeze(1), 1).mul_(step.InverseStep);
-        }
-        values.addcmul_(atCenter, correction.unsqueeze(1), 1);
         return (values, derivatives);
     }
 
-    /// <summary>sinc(f) for |f| ≤ ½ by Horner's rule in (πf)².</summary>
-    private static Tensor Taylor(Tensor f)
+    /// <summary>sinc(f) for |f| ≤ ½ by Horner's rule in (πf)², from <paramref name="piF"/> = πf, with the first <paramref name="terms"/> terms.</summary>
+    private static Tensor Taylor(Tensor piF, int terms)
     {
-        var y = (f * Math.PI).square();
-        var sum = y * TaylorCoefficients[^1];
-        for (int m = TaylorCoefficients.Length - 2; m >= 1; m--)
+        var y = piF.square();
+        var sum = y * TaylorCoefficients[terms - 1];
+        for (int m = terms - 2; m >= 1; m--)
             sum.add_(TaylorCoefficients[m]).mul_(y);
         return sum.add_(TaylorCoefficients[0]);
     }
 
-    /// <summary>d/df sinc(f) = 2π²f · Σ_{m≥1} m·c_m·(πf)^{2(m−1)} for |f| ≤ ½.</summary>
-    private static Tensor TaylorDerivative(Tensor f)
+    /// <summary>d/df sinc(f) = 2π·(πf) · Σ_{m≥1} m·c_m·(πf)^{2(m−1)} for |f| ≤ ½, from <paramref name="piF"/> = πf.</summary>
+    private static Tensor TaylorDerivative(Tensor piF, int terms)
     {
-        var y = (f * Math.PI).square();
-        int last = TaylorCoefficients.Length - 1;
+        var y = piF.square();
+        int last = terms - 1;
         var sum = y * (last * TaylorCoefficients[last]);
         for (int m = last - 1; m >= 2; m--)
             sum.add_(m * TaylorCoefficients[m]).mul_(y);
-        return sum.add_(TaylorCoefficients[1]).mul_(f).mul_(2 * Math.PI * Math.PI);
+        return sum.add_(TaylorCoefficients[1]).mul_(piF).mul_(2 * Math.PI);
     }
 
     private static double Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);

@@ -12,6 +12,7 @@ namespace QuantumKan.Nn.Kan;
 public sealed class SincKanLayer : KanLayer
 {
     private readonly SincBasis.Step[] steps;
+    private readonly Tensor inverse_steps; // (S, 1): 1/h per step size
     private readonly Tensor shifts;       // (K, 1): j per basis
     private readonly Tensor shift_signs;  // (K, 1): (−1)^j / π per basis
     private Parameter skip_weight;
@@ -27,13 +28,14 @@ public sealed class SincKanLayer : KanLayer
     {
         using var scope = NewDisposeScope();
         this.steps = steps;
-        var (shift, sign) = SincBasis.ShiftTables(steps);
+        var (inverse, shift, sign) = SincBasis.Constants(steps);
+        inverse_steps = AddBuffer(nameof(inverse_steps), inverse.to(ScalarType.Float32));
         shifts = AddBuffer(nameof(shifts), shift.to(ScalarType.Float32));
         shift_signs = AddBuffer(nameof(shift_signs), sign.to(ScalarType.Float32));
         skip_weight = AddParameter(nameof(skip_weight), empty(outFeatures, inFeatures));
         bias = AddParameter(nameof(bias), zeros(outFeatures));
 
-        var moment = KanInitialization.BasisSecondMoment(column => SincBasis.Evaluate(column, steps, shift, sign));
+        var moment = KanInitialization.BasisSecondMoment(column => SincBasis.Evaluate(column, steps, inverse, shift, sign));
         KanInitialization.FillForUnitVariance(Coefficients, inFeatures, moment, 0.5);
         KanInitialization.FillForUnitVariance(skip_weight, inFeatures, 1.0, 0.5); // E[x²] = 1
     }
@@ -46,7 +48,8 @@ public sealed class SincKanLayer : KanLayer
 
     private protected override void RefreshConstants()
     {
-        var (shift, sign) = SincBasis.ShiftTables(steps);
+        var (inverse, shift, sign) = SincBasis.Constants(steps);
+        inverse_steps.copy_(inverse);
         shifts.copy_(shift);
         shift_signs.copy_(sign);
     }
@@ -55,10 +58,10 @@ public sealed class SincKanLayer : KanLayer
     private protected override Tensor ExpandCore(Tensor x)
     {
         if (!x.requires_grad || !is_grad_enabled())
-            return SincBasis.Evaluate(x, steps, shifts, shift_signs);
+            return SincBasis.Evaluate(x, steps, inverse_steps, shifts, shift_signs);
         Tensor values, derivatives;
         using (no_grad())
-            (values, derivatives) = SincBasis.EvaluateWithDerivatives(x, steps, shifts, shift_signs);
+            (values, derivatives) = SincBasis.EvaluateWithDerivatives(x, steps, inverse_steps, shifts, shift_signs);
         return AttachInputDerivative(values, derivatives, x);
     }
 
