@@ -26,22 +26,20 @@ public sealed class FourierKanLayer : KanLayer
     public Parameter Bias => bias;
 
     /// <summary>cos(h x) for h = 1..H, then sin(h x) for h = 1..H: <c>x: (B, in)</c> → <c>(B, 2H, in)</c>.</summary>
+    /// <remarks>Cosines and sines obey the same recurrence, so both advance together on one <c>(B, 2, in)</c> block.</remarks>
     internal static Tensor Evaluate(Tensor x, int harmonics)
     {
         var cos1 = x.cos();                                   // (B, in)
-        var sin1 = x.sin();
-        var twoCos = cos1 * 2;
-        var terms = new Tensor[2 * harmonics];
-        terms[0] = cos1;
-        terms[harmonics] = sin1;
+        var first = stack([cos1, x.sin()], 1);                // (B, 2, in): cos x, sin x
+        var twoCos = (cos1 * 2).unsqueeze(1);                 // (B, 1, in)
+        var terms = new Tensor[harmonics];
+        terms[0] = first;
         for (int h = 1; h < harmonics; h++)
         {
-            var previousCos = h == 1 ? ones_like(x) : terms[h - 2];
-            var previousSin = h == 1 ? zeros_like(x) : terms[harmonics + h - 2];
-            terms[h] = (twoCos * terms[h - 1]).sub_(previousCos);
-            terms[harmonics + h] = (twoCos * terms[harmonics + h - 1]).sub_(previousSin);
+            var previous = h == 1 ? stack([ones_like(x), zeros_like(x)], 1) : terms[h - 2]; // cos 0x, sin 0x
+            terms[h] = (twoCos * terms[h - 1]).sub_(previous);
         }
-        return stack(terms, 1);
+        return stack(terms, 2).view(x.shape[0], 2 * harmonics, x.shape[1]);   // (B, 2, H, in) → (B, 2H, in)
     }
 
     private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, Options.Harmonics);
