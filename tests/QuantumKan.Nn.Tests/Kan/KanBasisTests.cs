@@ -144,6 +144,27 @@ public sealed class KanBasisTests
         return (Math.Cos(a) - Math.Sin(a) / a) / z;
     }
 
+    [Theory]
+    [MemberData(nameof(KanVariants.Bases), MemberType = typeof(KanVariants))]
+    public void Float32Basis_AgreesWithFloat64_ToSinglePrecision(KanBasis basis)
+    {
+        // The float32 paths use shorter series and in-place recurrences; they must stay within float32's own conditioning
+        // (T_8 has slope 64 near ±1, so rounding tanh alone moves it by ~4e-6).
+        using var single = KanLayer.Create(3, 1, KanVariants.Options(basis));
+        var x = cat([linspace(-3, 3, 241).unsqueeze(1).expand(-1, 3), randn(200, 3)]);   // grid points and centers included
+        var expected = Float64Basis(single, x);
+        var actual = single.ExpandBasis(x).to(ScalarType.Float64);
+        var error = (actual - expected).abs().max().item<double>();
+        Assert.True(error < 1e-5, $"{basis}: float32 basis off by {error}");
+    }
+
+    private static Tensor Float64Basis(KanLayer layer, Tensor x)
+    {
+        using var copy = KanLayer.Create(layer.InFeatures, layer.OutFeatures, layer.Options);
+        copy.to(ScalarType.Float64);
+        return copy.ExpandBasis(x.to(ScalarType.Float64));
+    }
+
     [Fact]
     public void PiecewiseLinear_HatsInterpolateLinearlyAndSumToOneEverywhere()
     {
