@@ -7,8 +7,8 @@ namespace QuantumKan.Bench.Kan;
 
 /// <summary>
 /// A short job (3 warm-ups, 20 measured iterations of ~200 ms, one launch) so the KAN suite finishes in a few minutes
-/// on a shared 2-core machine, plus the median (robust to bursts of load from other processes), parameter-count and
-/// retained-memory columns. It runs in process: the out-of-process project BenchmarkDotNet generates does not carry
+/// on a shared 2-core machine, plus the median (robust to bursts of load from other processes), parameter-count,
+/// retained-memory and interleaved-ratio columns. It runs in process: the out-of-process project BenchmarkDotNet generates does not carry
 /// the libtorch natives.
 /// </summary>
 public sealed class KanBenchmarkConfig : ManualConfig
@@ -22,6 +22,6 @@ public sealed class KanBenchmarkConfig : ManualConfig
             .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(200))
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithId("Short"));
-        AddColumn(StatisticColumn.Median, new KanParameterCountColumn(), new KanRetainedMemoryColumn());
+        AddColumn(StatisticColumn.Median, new KanParameterCountColumn(), new KanRetainedMemoryColumn(), new KanInterleavedRatioColumn());
     }
 }
