@@ -12,10 +12,13 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 /// <remarks>
 /// The basis is laid out <c>(batch, K, in)</c>, input fastest: every elementwise step of a basis expansion then runs
-/// over contiguous rows of <c>in</c> values, which vectorizes, instead of rows of K ≈ 4–10 values, which does not
-/// (measured 3–5× faster for the B-spline recursion). Input <c>(…, InFeatures)</c> → output <c>(…, OutFeatures)</c>; leading dimensions are flattened into one batch.
+/// over contiguous rows of <c>in</c> values, which vectorizes, instead of rows of K ≈ 4–10 values, which does not.
+/// Input <c>(…, InFeatures)</c> → output <c>(…, OutFeatures)</c>; leading dimensions are flattened into one batch.
 /// Works in float32 (default) and float64 (<c>module.to(ScalarType.Float64)</c>) on any device: the grids and constants
-/// are registered buffers, so <c>.to(device)</c> moves them too.
+/// are registered buffers, so <c>.to(device)</c> moves them too. Gradients are exact; second derivatives with respect
+/// to the input (double backward) are only available for Chebyshev, Fourier, piecewise-linear and order-1 B-spline
+/// layers, because the B-spline (order ≥ 2), RBF and sinc expansions attach a closed-form first derivative instead of
+/// recording their steps (see bench/results/kan.md for what that buys).
 /// </remarks>
 public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
 {
@@ -135,7 +138,7 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
     /// <summary>A learnable transform of the input before the expansion (RBF: LayerNorm); identity by default.</summary>
     private protected virtual Tensor Prepare(Tensor x) => x;
 
-    /// <summary>The parameter-free basis expansion itself, <c>(B, in)</c> → <c>(B, K, in)</c>, differentiable in x.</summary>
+    /// <summary>The parameter-free basis expansion itself, <c>(B, in)</c> → <c>(B, K, in)</c>, differentiable in x (at least to first order).</summary>
     private protected abstract Tensor ExpandCore(Tensor x);
 
     /// <summary>The layer's function, <c>x: (B, in)</c> → <c>(B, out)</c>.</summary>
