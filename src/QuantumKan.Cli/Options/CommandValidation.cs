@@ -41,23 +41,27 @@ internal static class CommandValidation
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
+            if (!TryGetValue(result, out T value))
+                return;
             if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
                 result.AddError($"{option.Name} must be between {min} and {max}, got {value}.");
         });
         return option;
     }
 
-    /// <summary>Requires a value of at least <paramref name="min"/>.</summary>
-    public static Option<T> AtLeast<T>(this Option<T> option, T min) where T : IComparable<T>
+    // A value that failed to convert ("--lr fast") already has its parse error; range checks skip it.
+    private static bool TryGetValue<T>(OptionResult result, out T value)
     {
-        option.Validators.Add(result =>
+        try
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value.CompareTo(min) < 0)
-                result.AddError($"{option.Name} must be at least {min}, got {value}.");
-        });
-        return option;
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 
     /// <summary>Parses a comma-separated list of positive integers, e.g. "64,32".</summary>
