@@ -37,6 +37,13 @@ public sealed class SyntheticSoundGenerator
     /// <summary>Sample rate of every clip, in Hz.</summary>
     public int SampleRate => _options.SampleRate;
 
+    /// <summary>The clip's labels as ascending vocabulary indices (positions in <see cref="Types"/>).</summary>
+    public int[] LabelIndicesOf(SyntheticClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        return clip.Events.Select(e => Array.IndexOf(_types, e.Type)).Distinct().Order().ToArray();
+    }
+
     /// <summary>Generates clip <paramref name="index"/>.</summary>
     public SyntheticClip Generate(long index)
     {

@@ -49,7 +49,7 @@ public static class SyntheticFsd50kWriter
         Parallel.For(0, total, parallel, k =>
         {
             var clip = generator.Generate(k);
-            var labels = clip.LabelsIn(generator.Types).Select(t => generator.Types.ToList().IndexOf(t)).ToArray();
+            var labels = generator.LabelIndicesOf(clip);
             var split = k < options.TrainClips ? Fsd50kSplit.Train : k < options.TrainClips + options.ValClips ? Fsd50kSplit.Val : Fsd50kSplit.Eval;
             string fname = (k + 1).ToString(CultureInfo.InvariantCulture);
             rows.Add(fname, labels, split);

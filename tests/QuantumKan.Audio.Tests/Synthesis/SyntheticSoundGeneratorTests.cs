@@ -114,6 +114,7 @@ public class SyntheticSoundGeneratorTests
         var labels = clip.LabelsIn(generator.Types);
         Assert.Equal(clip.Events.Select(e => e.Type).ToHashSet(), labels.ToHashSet());
         Assert.Equal(labels.OrderBy(t => generator.Types.ToList().IndexOf(t)), labels);
+        Assert.Equal(labels.Select(t => generator.Types.ToList().IndexOf(t)), generator.LabelIndicesOf(clip));
     }
 
     [Fact]

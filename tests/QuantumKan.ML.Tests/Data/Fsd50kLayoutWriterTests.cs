@@ -39,7 +39,7 @@ public class Fsd50kLayoutWriterTests
         var generator = new SyntheticSoundGenerator(options.Sound);
         foreach (var clip in train.Clips.Concat(val.Clips).Concat(eval.Clips))
         {
-            var expected = generator.Generate(int.Parse(clip.Fname) - 1).LabelsIn(generator.Types).Select(t => (int)generator.Types.ToList().IndexOf(t));
+            var expected = generator.LabelIndicesOf(generator.Generate(int.Parse(clip.Fname) - 1));
             Assert.Equal(expected, clip.LabelIndices);
         }
     }

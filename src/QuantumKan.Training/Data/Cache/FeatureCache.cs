@@ -8,7 +8,9 @@ namespace QuantumKan.Training.Data.Cache;
 /// The cache folder holds <c>index.json</c> (featurizer fingerprint, patch shape, and for each clip its source file's
 /// size and last write time and its place in the data file) and <c>features-&lt;id&gt;.f32</c>. An entry whose source
 /// changed, or that was made under another fingerprint, is recomputed, never reused. A damaged or foreign cache is
-/// rebuilt. Several clip lists (train, val, eval) may share one folder.
+/// rebuilt. Several clip lists (train, val, eval) may share one folder. Entries are keyed by absolute path, so moving
+/// the audio recomputes its features. One build at a time per folder (an OS file lock); open views stay valid while
+/// a later build appends.
 /// </para>
 /// </summary>
 public static class FeatureCache

@@ -116,6 +116,7 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
             MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : Environment.ProcessorCount,
         };
         _sinceSave.Restart();
+        bool finished = false;
         try
         {
             Parallel.ForEach(toCompute, parallel, item =>
@@ -140,6 +141,7 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
                 }
                 progress?.Report(new FeatureCacheProgress(done, toCompute.Count, reused, item.Key));
             });
+            finished = true;
         }
         catch (AggregateException ex)
         {
@@ -148,9 +150,18 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
         }
         finally
         {
-            // Keep whatever was finished, also when a clip failed or the build was cancelled.
+            // Keep whatever was finished, also when a clip failed or the build was cancelled; a save that fails then
+            // (a full disk, say) must not hide the error that stopped the build.
             lock (_gate)
-                SaveLocked(data, pending);
+            {
+                try
+                {
+                    SaveLocked(data, pending);
+                }
+                catch (IOException) when (!finished)
+                {
+                }
+            }
         }
     }
 

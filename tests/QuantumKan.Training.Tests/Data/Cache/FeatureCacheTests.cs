@@ -101,6 +101,19 @@ public class FeatureCacheTests
     }
 
     [Fact]
+    public void OpenView_StaysValid_WhileALaterBuildAppends()
+    {
+        using var dir = new CacheTestFolder();
+        var sources = dir.Sources(4);
+        var featurizer = new ContentFeaturizer();
+        using var first = FeatureCache.Open(dir.CacheDir, sources[..2], featurizer);
+        using var second = FeatureCache.Open(dir.CacheDir, sources, featurizer);
+        Assert.Equal(2, second.Report.Computed);
+        AssertMatchesSources(first, sources[..2]);
+        AssertMatchesSources(second, sources);
+    }
+
+    [Fact]
     public void Open_MissingSource_NamesIt()
     {
         using var dir = new CacheTestFolder();
