@@ -62,8 +62,8 @@ internal static class TrainingWorkflow
 
         using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console);
         using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console);
-        IFeatureSource trainSource = new FlatFeatureSource(train);
-        IFeatureSource? validationSource = validation is null ? null : new FlatFeatureSource(validation);
+        IFeatureSource trainSource = train;
+        IFeatureSource? validationSource = validation;
         if (validation is null && plan.ValidationFraction > 0 && train.ClipCount >= 2)
         {
             (var kept0, var heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
