@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using QuantumKan.Cli.Commands;
@@ -39,6 +40,21 @@ public static class CliApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
+        // Numbers in, numbers out: "--lr 0.003" and "mAP 0.973" mean the same on every machine, whatever its locale.
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return RunInvariant(args, console);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    private static int RunInvariant(string[] args, CliConsole console)
+    {
         var root = BuildRoot(console);
         var parse = root.Parse(args);
         var errors = parse.Errors.Select(e => e.Message).ToList();

@@ -162,6 +162,20 @@ public class RoundTripTests(TrainedModelFixture fixture)
         Assert.False(File.Exists(Path.Combine(folder, "m.zip")));
     }
 
+    [Fact]
+    public void Train_OnAGpuTheBackendLacks_ExitsOneBeforeFeaturizing()
+    {
+        var folder = fixture.NewFolder("no-gpu");
+
+        var result = Qkan.Run("train", "--fsd50k", fixture.DataRoot, "--device", "cuda:7", "--out", Path.Combine(folder, "m.zip"),
+            "--cache", Path.Combine(folder, "cache"));
+
+        Assert.Equal(CliApp.DataError, result.ExitCode);
+        Assert.Contains("cuda:7", result.Error);
+        Assert.False(result.HasStackTrace, result.ToString());
+        Assert.False(Directory.Exists(Path.Combine(folder, "cache")));
+    }
+
     private static string Printed(string output, string metric) =>
         Regex.Match(output, $@"\|\s*{Regex.Escape(metric)}\s*\|\s*([0-9.]+)\s*\|").Groups[1].Value;
 }

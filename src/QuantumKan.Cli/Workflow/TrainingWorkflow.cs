@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using QuantumKan.Core;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Cli.Plots;
 using QuantumKan.Cli.Presentation;
@@ -48,6 +49,8 @@ internal static class TrainingWorkflow
 {
     public static TrainingOutcome Run(TrainingPlan plan, CliConsole console)
     {
+        // An unavailable GPU is reported before minutes of featurization, not after.
+        TorchRuntime.ResolveDevice(plan.Training.Device, plan.Training.AllowCpuFallback);
         var display = new ProgressDisplay(console);
         var (trainSet, validationSet) = plan.Data.LoadForTraining();
         ReportSkipped(console, trainSet, validationSet);
