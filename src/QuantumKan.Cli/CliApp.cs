@@ -58,7 +58,8 @@ public static class CliApp
         var root = BuildRoot(console);
         var parse = root.Parse(args);
         var errors = parse.Errors.Select(e => e.Message).ToList();
-        if (errors.Count == 0)
+        // Checks across options only apply when the command itself runs (not for --help or --version).
+        if (errors.Count == 0 && parse.Action == parse.CommandResult.Command.Action)
             errors.AddRange(CommandValidation.Errors(parse.CommandResult));
         if (errors.Count > 0)
             return ReportUsage(parse, errors, console);

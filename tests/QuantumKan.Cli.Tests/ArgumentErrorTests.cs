@@ -84,4 +84,17 @@ public class ArgumentErrorTests
         foreach (var command in new[] { "demo", "train", "evaluate", "predict", "similar", "mel", "decode" })
             Assert.Contains(command, result.Output);
     }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("mel")]
+    public void CommandHelp_ExitsZero_EvenWhereChecksAcrossOptionsWouldFail(string command)
+    {
+        var result = Qkan.Run(command, "--help");
+
+        Assert.Equal(CliApp.Success, result.ExitCode);
+        Assert.Contains($"qkan {command}", result.Output);
+        Assert.Empty(result.Error);
+    }
 }

@@ -16,7 +16,7 @@ internal static class CommonOptions
 
     public static Option<int> Top(int defaultValue) => new Option<int>("--top", "-k")
     {
-        Description = $"How many results to show. Default {defaultValue}.",
+        Description = "How many results to show.",
         DefaultValueFactory = _ => defaultValue,
     }.InRange(1, 100_000);
 

@@ -43,12 +43,12 @@ internal static class DemoCommand
 
     public static Command Create(CliConsole console)
     {
-        var work = new Option<string>("--work") { Description = "Work folder for the data set, the feature cache, the model and the pictures. Default ./qkan-demo.", DefaultValueFactory = _ => "qkan-demo", HelpName = "dir" };
-        var epochs = new Option<int>("--epochs") { Description = $"Training epochs. Default {DefaultEpochs}.", DefaultValueFactory = _ => DefaultEpochs }.InRange(1, 10_000);
-        var seed = new Option<int>("--seed") { Description = "Seed of the data set and of training. Default 1.", DefaultValueFactory = _ => 1 };
-        var trainClips = new Option<int>("--train-clips") { Description = $"Clips in the train split. Default {DefaultTrainClips}.", DefaultValueFactory = _ => DefaultTrainClips }.InRange(2, 1_000_000);
-        var valClips = new Option<int>("--val-clips") { Description = $"Clips in the val split. Default {DefaultValClips}.", DefaultValueFactory = _ => DefaultValClips }.InRange(1, 1_000_000);
-        var evalClips = new Option<int>("--eval-clips") { Description = $"Clips in the eval split. Default {DefaultEvalClips}.", DefaultValueFactory = _ => DefaultEvalClips }.InRange(1, 1_000_000);
+        var work = new Option<string>("--work") { Description = "Work folder for the data set, the feature cache, the model and the pictures.", DefaultValueFactory = _ => "qkan-demo", HelpName = "dir" };
+        var epochs = new Option<int>("--epochs") { Description = $"Training epochs.", DefaultValueFactory = _ => DefaultEpochs }.InRange(1, 10_000);
+        var seed = new Option<int>("--seed") { Description = "Seed of the data set and of training.", DefaultValueFactory = _ => 1 };
+        var trainClips = new Option<int>("--train-clips") { Description = $"Clips in the train split.", DefaultValueFactory = _ => DefaultTrainClips }.InRange(2, 1_000_000);
+        var valClips = new Option<int>("--val-clips") { Description = $"Clips in the val split.", DefaultValueFactory = _ => DefaultValClips }.InRange(1, 1_000_000);
+        var evalClips = new Option<int>("--eval-clips") { Description = $"Clips in the eval split.", DefaultValueFactory = _ => DefaultEvalClips }.InRange(1, 1_000_000);
         var command = new Command("demo", "Generate a synthetic sound-event set in FSD50K layout, train, evaluate, save, reload and predict: QuantumKan end to end in a minute or two.")
         {
             work, epochs, seed, trainClips, valClips, evalClips,
@@ -74,7 +74,7 @@ internal static class DemoCommand
 
         Section(console, 2, "Train: featurize once into the cache, then multi-task training (classification, reconstruction, fidelity contrastive)");
         var training = new TrainerOptions { Epochs = epochs, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights };
-        var plan = new TrainingPlan(DataSource.ForFsd50k(data, "eval", skipMissing: false), modelPath, Path.Combine(work, "cache"), FrontEnd,
+        var plan = new TrainingPlan(DataSource.ForFsd50k(data, "train", skipMissing: false), modelPath, Path.Combine(work, "cache"), FrontEnd,
             ClassificationTask.MultiLabel, new QuantumKanNetworkOptions(), training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null);
         var outcome = TrainingWorkflow.Run(plan, console);
         TrainCommand.WriteSummary(console, outcome);
@@ -130,7 +130,8 @@ internal static class DemoCommand
         var table = new Table { Border = console.TableBorder };
         table.AddColumn("clip");
         table.AddColumn("true labels");
-        table.AddColumn("top-3 predicted (score; * = above the 0.5 threshold)");
+        float threshold = reloaded.Classifier.DecisionThreshold;
+        table.AddColumn($"top-3 predicted (score; * = at or above the {threshold} threshold)");
         table.AddColumn("exact");
         int identical = 0;
         foreach (var clip in clips)
@@ -140,7 +141,7 @@ internal static class DemoCommand
                 identical++;
             var truth = clip.LabelIndices.Select(i => reloaded.ClassNames[i]).ToArray();
             var top = PredictCommand.TopClasses(scores, 3);
-            var predicted = Enumerable.Range(0, scores.Length).Where(c => scores[c] >= reloaded.Classifier.DecisionThreshold).ToHashSet();
+            var predicted = Enumerable.Range(0, scores.Length).Where(c => scores[c] >= threshold).ToHashSet();
             string shown = string.Join(", ", top.Select(c => $"{reloaded.ClassNames[c]} {scores[c]:F2}{(predicted.Contains(c) ? "*" : "")}"));
             bool exact = predicted.SetEquals(clip.LabelIndices);
             table.AddRow(Markup.Escape(clip.Fname + ".wav"), Markup.Escape(string.Join(", ", truth)), Markup.Escape(shown), exact ? "yes" : "no");

@@ -18,7 +18,7 @@ internal static class EvaluateCommand
         var data = new DataOptionSet(withSplit: true);
         var predictions = new Option<string?>("--predictions") { Description = "Also write every clip's scores to this CSV: fname, then one column per class named by its label.", HelpName = "preds.csv" };
         var plot = new Option<string?>("--plot") { Description = "Where to draw the per-class AP bar chart. Default: <model>.class-ap.png beside the model.", HelpName = "file.png" };
-        var shown = new Option<int>("--show") { Description = "Best and worst classes listed. Default 5.", DefaultValueFactory = _ => 5 }.InRange(1, 10_000);
+        var shown = new Option<int>("--show") { Description = "Best and worst classes listed.", DefaultValueFactory = _ => 5 }.InRange(1, 10_000);
 
         var command = new Command("evaluate", "Score a labeled set with a saved model: mAP, d′, lwlrap (or accuracy for multiclass models), best and worst classes.");
         command.Options.Add(model);

@@ -18,9 +18,9 @@ internal static class TrainCommand
         var frontEnd = new MelOptionSet(CommonOptions.ClassifierFrontEnd, fixedSizeOnly: true);
         var network = new NetworkOptionSet();
         var training = new TrainingOptionSet(defaultEpochs: new TrainerOptions().Epochs, defaultBatchSize: new TrainerOptions().BatchSize);
-        var output = new Option<string>("--out", "-o") { Description = "The model zip to write. Default model.zip.", DefaultValueFactory = _ => "model.zip", HelpName = "model.zip" };
+        var output = new Option<string>("--out", "-o") { Description = "The model zip to write.", DefaultValueFactory = _ => "model.zip", HelpName = "model.zip" };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (features are computed once, then reused while the audio and front end are unchanged). Default: qkan-cache beside --out.", HelpName = "dir" };
-        var task = new Option<ClassificationTask>("--task") { Description = "MultiLabel (any subset of classes per clip, FSD50K) or Multiclass (exactly one per clip). Default MultiLabel.", DefaultValueFactory = _ => ClassificationTask.MultiLabel };
+        var task = new Option<ClassificationTask>("--task") { Description = "MultiLabel (any subset of classes per clip, FSD50K) or Multiclass (exactly one per clip).", DefaultValueFactory = _ => ClassificationTask.MultiLabel };
         var continueFrom = new Option<string?>("--continue-from") { Description = "Train a saved model further (its front end and architecture are kept; --epochs is the new total).", HelpName = "model.zip" };
 
         var command = new Command("train", "Train a QuantumKan classifier on FSD50K or your own CSV and save it as an ML.NET model zip (plus its training-curve PNG).");

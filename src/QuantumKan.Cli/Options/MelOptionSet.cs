@@ -20,31 +20,32 @@ internal sealed class MelOptionSet
     {
         _defaults = defaults;
         _fixedSizeOnly = fixedSizeOnly;
-        SampleRate = new Option<int>("--sample-rate") { Description = $"Feature sample rate in Hz; audio at other rates is resampled. Default {defaults.SampleRate}.", DefaultValueFactory = _ => defaults.SampleRate };
-        Mels = new Option<int>("--mels") { Description = $"Number of mel bands. Default {defaults.MelBands}.", DefaultValueFactory = _ => defaults.MelBands };
-        FftSize = new Option<int>("--n-fft") { Description = $"FFT size in samples. Default {defaults.FftSize}.", DefaultValueFactory = _ => defaults.FftSize };
-        Hop = new Option<int>("--hop") { Description = $"Hop between frames in samples. Default {defaults.HopLength}.", DefaultValueFactory = _ => defaults.HopLength };
-        FMin = new Option<double>("--fmin") { Description = $"Lowest mel band edge in Hz. Default {defaults.FMin}.", DefaultValueFactory = _ => defaults.FMin };
+        SampleRate = new Option<int>("--sample-rate") { Description = $"Feature sample rate in Hz; audio at other rates is resampled.", DefaultValueFactory = _ => defaults.SampleRate };
+        Mels = new Option<int>("--mels") { Description = $"Number of mel bands.", DefaultValueFactory = _ => defaults.MelBands };
+        FftSize = new Option<int>("--n-fft") { Description = $"FFT size in samples.", DefaultValueFactory = _ => defaults.FftSize };
+        Hop = new Option<int>("--hop") { Description = $"Hop between frames in samples.", DefaultValueFactory = _ => defaults.HopLength };
+        FMin = new Option<double>("--fmin") { Description = $"Lowest mel band edge in Hz.", DefaultValueFactory = _ => defaults.FMin };
         FMax = new Option<double?>("--fmax") { Description = "Highest mel band edge in Hz. Default half the sample rate." };
-        Scale = new Option<MelOutputScale>("--scale") { Description = $"Output scale: Log (ln(x + 1e-6)), Decibels or Power. Default {defaults.OutputScale}.", DefaultValueFactory = _ => defaults.OutputScale };
-        MelScale = new Option<MelScale>("--mel-scale") { Description = $"Mel scale: Htk (torchaudio) or Slaney (librosa). Default {defaults.MelScale}.", DefaultValueFactory = _ => defaults.MelScale };
+        Scale = new Option<MelOutputScale>("--scale") { Description = $"Output scale: Log (ln(x + 1e-6)), Decibels or Power.", DefaultValueFactory = _ => defaults.OutputScale };
+        MelScale = new Option<MelScale>("--mel-scale") { Description = $"Mel scale: Htk (torchaudio) or Slaney (librosa).", DefaultValueFactory = _ => defaults.MelScale };
         Layout = new Option<FeatureLayout>("--layout")
         {
             Description = fixedSizeOnly
-                ? $"Feature layout: Pooled (per-segment statistics) or FixedFrames. Default {defaults.Layout}."
-                : $"Feature layout: Frames, Pooled, FixedFrames or Patches. Default {defaults.Layout}.",
+                ? "Feature layout: Pooled (per-segment statistics) or FixedFrames."
+                : "Feature layout: Frames, Pooled, FixedFrames or Patches.",
             DefaultValueFactory = _ => defaults.Layout,
         };
-        Segments = new Option<int>("--segments") { Description = $"Pooled layout: equal time segments pooled separately, in order (keeps temporal order). Default {defaults.PoolingSegments}.", DefaultValueFactory = _ => defaults.PoolingSegments };
+        Segments = new Option<int>("--segments") { Description = $"Pooled layout: equal time segments pooled separately, in order (keeps temporal order).", DefaultValueFactory = _ => defaults.PoolingSegments };
         Statistics = new Option<PoolingStatistics>("--stats")
         {
-            Description = "Pooled layout: statistics per band, comma-separated from Mean, Std, Max. Default " + defaults.PoolingStatistics.ToString().Replace(", ", ",") + ".",
+            Description = "Pooled layout: statistics per band, comma-separated from Mean, Std, Max.",
+            HelpName = "list",
             DefaultValueFactory = _ => defaults.PoolingStatistics,
             CustomParser = ParseStatistics,
         };
-        Frames = new Option<int>("--frames") { Description = $"FixedFrames layout: frames kept per clip (cropped or tiled). Default {defaults.FixedFrames}.", DefaultValueFactory = _ => defaults.FixedFrames };
-        PatchSeconds = new Option<double>("--patch-seconds") { Description = $"Patches layout: patch length in seconds. Default {defaults.PatchSeconds}.", DefaultValueFactory = _ => defaults.PatchSeconds };
-        PatchOverlap = new Option<double>("--patch-overlap") { Description = $"Patches layout: overlap between patches in [0, 1). Default {defaults.PatchOverlap}.", DefaultValueFactory = _ => defaults.PatchOverlap };
+        Frames = new Option<int>("--frames") { Description = $"FixedFrames layout: frames kept per clip (cropped or tiled).", DefaultValueFactory = _ => defaults.FixedFrames };
+        PatchSeconds = new Option<double>("--patch-seconds") { Description = $"Patches layout: patch length in seconds.", DefaultValueFactory = _ => defaults.PatchSeconds };
+        PatchOverlap = new Option<double>("--patch-overlap") { Description = $"Patches layout: overlap between patches in [0, 1).", DefaultValueFactory = _ => defaults.PatchOverlap };
     }
 
     public Option<int> SampleRate { get; }

@@ -13,62 +13,62 @@ internal sealed class NetworkOptionSet
 
     public Option<int> Modes { get; } = new Option<int>("--modes")
     {
-        Description = $"Modes M of the quantum field embedding (the embedding has 3·M values). Default {Defaults.Embedding.Modes}.",
+        Description = $"Modes M of the quantum field embedding (the embedding has 3·M values).",
         DefaultValueFactory = _ => Defaults.Embedding.Modes,
     }.InRange(1, 4096);
 
     public Option<int> References { get; } = new Option<int>("--references")
     {
-        Description = $"Learned reference states the representation measures fidelity to (0 for none). Default {Defaults.Embedding.ReferenceStates}.",
+        Description = $"Learned reference states the representation measures fidelity to (0 for none).",
         DefaultValueFactory = _ => Defaults.Embedding.ReferenceStates,
     }.InRange(0, 4096);
 
     public Option<KanBasis> ExtractorBasis { get; } = new("--extractor-basis")
     {
-        Description = $"KAN basis of the embedding's α/β/γ extractors. Default {Defaults.Embedding.Extractor.Basis}.",
+        Description = $"KAN basis of the embedding's α/β/γ extractors.",
         DefaultValueFactory = _ => Defaults.Embedding.Extractor.Basis,
     };
 
     public Option<int> ExtractorDegree { get; } = new Option<int>("--extractor-degree")
     {
-        Description = $"Polynomial degree of a Chebyshev extractor. Default {Defaults.Embedding.Extractor.Degree}.",
+        Description = $"Polynomial degree of a Chebyshev extractor.",
         DefaultValueFactory = _ => Defaults.Embedding.Extractor.Degree,
     }.InRange(1, 64);
 
     public Option<int[]> SemanticWidths { get; } = new("--semantic-widths")
     {
-        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64). Default " + string.Join(",", Defaults.SemanticWidths) + ".",
+        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64).",
         DefaultValueFactory = _ => Defaults.SemanticWidths,
         CustomParser = CommandValidation.ParsePositiveIntegers,
     };
 
     public Option<KanBasis> SemanticBasis { get; } = new("--semantic-basis")
     {
-        Description = $"KAN basis of the semantic layers: BSpline, Chebyshev, Fourier, Rbf, Sinc or PiecewiseLinear. Default {Defaults.Semantic.Basis}.",
+        Description = $"KAN basis of the semantic layers: BSpline, Chebyshev, Fourier, Rbf, Sinc or PiecewiseLinear.",
         DefaultValueFactory = _ => Defaults.Semantic.Basis,
     };
 
     public Option<KanBasis> HeadBasis { get; } = new("--head-basis")
     {
-        Description = $"KAN basis of the classification head. Default {Defaults.Head.Basis}.",
+        Description = $"KAN basis of the classification head.",
         DefaultValueFactory = _ => Defaults.Head.Basis,
     };
 
     public Option<KanBasis> DecoderBasis { get; } = new("--decoder-basis")
     {
-        Description = $"KAN basis of the reconstruction decoder. Default {Defaults.Decoder.Basis}.",
+        Description = $"KAN basis of the reconstruction decoder.",
         DefaultValueFactory = _ => Defaults.Decoder.Basis,
     };
 
     public Option<int> GridSize { get; } = new Option<int>("--grid-size")
     {
-        Description = $"Grid intervals G of grid-based bases (B-spline, RBF, piecewise linear) in the semantic layers and head. Default {Defaults.Semantic.GridSize}.",
+        Description = $"Grid intervals G of grid-based bases (B-spline, RBF, piecewise linear) in the semantic layers and head.",
         DefaultValueFactory = _ => Defaults.Semantic.GridSize,
     }.InRange(1, 256);
 
     public Option<int> SplineOrder { get; } = new Option<int>("--spline-order")
     {
-        Description = $"B-spline order k (3 = cubic) in the semantic layers and head. Default {Defaults.Semantic.SplineOrder}.",
+        Description = $"B-spline order k (3 = cubic) in the semantic layers and head.",
         DefaultValueFactory = _ => Defaults.Semantic.SplineOrder,
     }.InRange(1, 8);
 

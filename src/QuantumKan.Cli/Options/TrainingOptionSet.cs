@@ -14,23 +14,23 @@ internal sealed class TrainingOptionSet
 
     public TrainingOptionSet(int defaultEpochs, int defaultBatchSize)
     {
-        Epochs = new Option<int>("--epochs") { Description = $"Passes over the training clips. Default {defaultEpochs}.", DefaultValueFactory = _ => defaultEpochs }.InRange(1, 100_000);
-        BatchSize = new Option<int>("--batch-size") { Description = $"Clips per micro-batch. Default {defaultBatchSize}.", DefaultValueFactory = _ => defaultBatchSize }.InRange(1, 1 << 20);
+        Epochs = new Option<int>("--epochs") { Description = $"Passes over the training clips.", DefaultValueFactory = _ => defaultEpochs }.InRange(1, 100_000);
+        BatchSize = new Option<int>("--batch-size") { Description = $"Clips per micro-batch.", DefaultValueFactory = _ => defaultBatchSize }.InRange(1, 1 << 20);
     }
 
     public Option<int> Epochs { get; }
 
     public Option<int> BatchSize { get; }
 
-    public Option<double> LearningRate { get; } = new Option<double>("--lr") { Description = $"Peak AdamW learning rate (after warmup, then cosine decay). Default {Defaults.LearningRate}.", DefaultValueFactory = _ => Defaults.LearningRate }.InRange(1e-9, 10);
+    public Option<double> LearningRate { get; } = new Option<double>("--lr") { Description = $"Peak AdamW learning rate (after warmup, then cosine decay).", DefaultValueFactory = _ => Defaults.LearningRate }.InRange(1e-9, 10);
 
-    public Option<double> WeightDecay { get; } = new Option<double>("--weight-decay") { Description = $"AdamW decoupled weight decay. Default {Defaults.WeightDecay}.", DefaultValueFactory = _ => Defaults.WeightDecay }.InRange(0, 10);
+    public Option<double> WeightDecay { get; } = new Option<double>("--weight-decay") { Description = $"AdamW decoupled weight decay.", DefaultValueFactory = _ => Defaults.WeightDecay }.InRange(0, 10);
 
-    public Option<int> Accumulation { get; } = new Option<int>("--accumulation") { Description = $"Micro-batches accumulated per optimizer step. Default {Defaults.AccumulationSteps}.", DefaultValueFactory = _ => Defaults.AccumulationSteps }.InRange(1, 1024);
+    public Option<int> Accumulation { get; } = new Option<int>("--accumulation") { Description = $"Micro-batches accumulated per optimizer step.", DefaultValueFactory = _ => Defaults.AccumulationSteps }.InRange(1, 1024);
 
-    public Option<int> Patience { get; } = new Option<int>("--patience") { Description = $"Epochs without validation improvement before stopping; 0 never stops early. Default {Defaults.EarlyStoppingPatience}.", DefaultValueFactory = _ => Defaults.EarlyStoppingPatience }.InRange(0, 100_000);
+    public Option<int> Patience { get; } = new Option<int>("--patience") { Description = $"Epochs without validation improvement before stopping; 0 never stops early.", DefaultValueFactory = _ => Defaults.EarlyStoppingPatience }.InRange(0, 100_000);
 
-    public Option<string> Device { get; } = new("--device") { Description = "Device: cpu, cuda, cuda:N or auto. Default cpu.", DefaultValueFactory = _ => Defaults.Device };
+    public Option<string> Device { get; } = new("--device") { Description = "Device: cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => Defaults.Device };
 
     public Option<bool> AllowCpuFallback { get; } = new("--allow-cpu-fallback") { Description = "Train on the CPU when the requested GPU is unavailable instead of failing." };
 
@@ -38,11 +38,11 @@ internal sealed class TrainingOptionSet
 
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the interrupted run whose checkpoint is in --workspace." };
 
-    public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Also write a checkpoint every this many optimizer steps; 0 only at epoch ends. Default 0.", DefaultValueFactory = _ => 0 }.InRange(0, int.MaxValue);
+    public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Also write a checkpoint every this many optimizer steps; 0 only at epoch ends.", DefaultValueFactory = _ => 0 }.InRange(0, int.MaxValue);
 
-    public Option<int> Seed { get; } = new("--seed") { Description = "MLContext seed: initialization, shuffling and the validation hold-out. Default 1.", DefaultValueFactory = _ => 1 };
+    public Option<int> Seed { get; } = new("--seed") { Description = "MLContext seed: initialization, shuffling and the validation hold-out.", DefaultValueFactory = _ => 1 };
 
-    public Option<double> ValidationFraction { get; } = new Option<double>("--validation-fraction") { Description = "Share of training clips held out for validation when the data has no val split. Default 0.1.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.9);
+    public Option<double> ValidationFraction { get; } = new Option<double>("--validation-fraction") { Description = "Share of training clips held out for validation when the data has no val split.", DefaultValueFactory = _ => 0.1 }.InRange(0, 0.9);
 
     public Option<double> ClassificationWeight { get; } = Weight("--loss-classification", "classification loss (BCE or cross-entropy)", Weights.Classification);
 
@@ -97,5 +97,5 @@ internal sealed class TrainingOptionSet
     }
 
     private static Option<double> Weight(string name, string what, double defaultValue) =>
-        new Option<double>(name) { Description = $"Weight of the {what} in the total loss. Default {defaultValue}.", DefaultValueFactory = _ => defaultValue }.InRange(0, 1e6);
+        new Option<double>(name) { Description = $"Weight of the {what} in the total loss.", DefaultValueFactory = _ => defaultValue }.InRange(0, 1e6);
 }

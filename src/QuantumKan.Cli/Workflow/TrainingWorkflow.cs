@@ -69,8 +69,8 @@ internal static class TrainingWorkflow
         IFeatureSource? validationSource = validation;
         if (validation is null && plan.ValidationFraction > 0 && train.ClipCount >= 2)
         {
-            (var kept0, var heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
-            (trainSource, validationSource) = (kept0, heldOut);
+            var (kept, heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
+            (trainSource, validationSource) = (kept, heldOut);
             console.Out.WriteLine($"No val split: holding out {heldOut.Count} of {train.Count} training clips for validation.");
         }
 
