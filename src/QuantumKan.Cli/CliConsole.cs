@@ -10,7 +10,7 @@ namespace QuantumKan.Cli;
 public sealed class CliConsole
 {
     // Width used for tables when stdout is not a terminal (Spectre would otherwise assume 80 columns).
-    private const int PlainWidth = 120;
+    private const int PlainWidth = 160;
 
     /// <summary>Creates a console over two writers.</summary>
     /// <param name="output">Results and progress.</param>

@@ -125,7 +125,7 @@ public class RoundTripTests(TrainedModelFixture fixture)
 
         var result = Qkan.Succeed("similar", "--model", fixture.ModelPath, "--index", index, query, "--top", "3");
 
-        var ranks = Regex.Matches(result.Output, @"\|\s+(\d)\s+\|\s+([0-9.]+)\s+\|\s+(-?[0-9.]+)\s+\|\s+(\S+)\s+\|");
+        var ranks = Regex.Matches(result.Output, @"\|\s+(\d)\s+\|\s+([0-9.e+-]+)\s+\|\s+(-?[0-9.]+)\s+\|\s+(\S+)\s+\|");
         Assert.Equal(3, ranks.Count);
         Assert.EndsWith("copy-of-query.wav", ranks[0].Groups[4].Value);
         Assert.Equal("1.0000", ranks[0].Groups[2].Value);

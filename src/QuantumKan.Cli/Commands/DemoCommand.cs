@@ -89,7 +89,7 @@ internal static class DemoCommand
         console.Out.WriteLine();
         console.Out.WriteLine($"Demo finished in {Durations.Format(clock.Elapsed)}: eval mAP {EvaluationReport.F(evaluation.MultiLabel.MeanAveragePrecision)}, " +
                               $"d′ {EvaluationReport.F(evaluation.MultiLabel.DPrime)}, lwlrap {EvaluationReport.F(evaluation.MultiLabel.Lwlrap.Overall)}.");
-        console.Out.WriteLine("Try next:");
+        console.Out.WriteLine("Try next (qkan = dotnet run -c Release --project src/QuantumKan.Cli --):");
         var example = evaluation.Set.Clips[0].Path;
         console.Out.WriteLine($"  qkan predict --model {modelPath} {example}");
         console.Out.WriteLine($"  qkan similar --model {modelPath} --index {Path.GetDirectoryName(example)} {example}");
@@ -131,7 +131,7 @@ internal static class DemoCommand
         table.AddColumn("clip");
         table.AddColumn("true labels");
         float threshold = reloaded.Classifier.DecisionThreshold;
-        table.AddColumn($"top-3 predicted (score; * = at or above the {threshold} threshold)");
+        table.AddColumn("top-3 scores (* = predicted)");
         table.AddColumn("exact");
         int identical = 0;
         foreach (var clip in clips)
@@ -147,6 +147,7 @@ internal static class DemoCommand
             table.AddRow(Markup.Escape(clip.Fname + ".wav"), Markup.Escape(string.Join(", ", truth)), Markup.Escape(shown), exact ? "yes" : "no");
         }
         console.Ansi.Write(table);
+        console.Out.WriteLine($"* = score at or above the decision threshold {threshold}; \"exact\" = the predicted set is the true set.");
         console.Out.WriteLine($"Reloaded scores bit-identical to the in-memory model's on {identical} of {clips.Count} clips.");
     }
 

@@ -95,8 +95,12 @@ internal static class SimilarCommand
         table.AddColumn(new TableColumn("ln F").RightAligned());
         table.AddColumn("clip");
         for (int i = 0; i < matches.Length; i++)
-            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), matches[i].Fidelity.ToString("F4", CultureInfo.InvariantCulture),
+            table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), FidelityText(matches[i].Fidelity),
                 matches[i].LogFidelity.ToString("F3", CultureInfo.InvariantCulture), Markup.Escape(matches[i].Path));
         console.Ansi.Write(table);
     }
+
+    // Fidelities of product states fall off fast (a product over modes); tiny ones keep their magnitude visible.
+    private static string FidelityText(double f) =>
+        f.ToString(f >= 1e-3 ? "F4" : "0.00e+0", CultureInfo.InvariantCulture);
 }
