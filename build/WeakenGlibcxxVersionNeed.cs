@@ -2,6 +2,9 @@
 // tests/QuantumKan.Core.Tests (compiled with QK_TESTS), so the tests check the very code the build runs.
 // Kept to C# that compiles against netstandard2.0, as RoslynCodeTaskFactory requires.
 // No served tool edits Vernaux flags (patchelf cannot), hence this small hand-written ELF reader.
+#if QK_TESTS
+#nullable disable // the inline-task compiler predates nullable annotations; this file stays oblivious
+#endif
 using System;
 using System.IO;
 using System.Text;

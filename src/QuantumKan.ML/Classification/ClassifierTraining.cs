@@ -57,8 +57,7 @@ internal static class ClassifierTraining
         QuantumKanNetwork network;
         if (continueFrom is null)
         {
-            manual_seed(seed);
-            network = new QuantumKanNetwork(train.FeatureSize, classNames.Count, options.Network);
+            network = TorchRuntime.Seeded(seed, () => new QuantumKanNetwork(train.FeatureSize, classNames.Count, options.Network));
             var (mean, std) = FeatureStatistics.MeanAndStd(train);
             network.Embedding.SetInputStandardization(tensor(mean), tensor(std));
         }

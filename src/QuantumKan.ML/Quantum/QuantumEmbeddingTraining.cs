@@ -26,8 +26,7 @@ internal static class QuantumEmbeddingTraining
         var device = TorchRuntime.ResolveDevice(options.Device);
         var random = host.Rand;
         // Global RNG: TorchSharp's layers initialize from it. Seeded from the environment for reproducible Fits.
-        torch.manual_seed(random.NextInt64());
-        var module = new QuantumFieldEmbedding(data.Width, options.ToEmbeddingOptions());
+        var module = TorchRuntime.Seeded(random.NextInt64(), () => new QuantumFieldEmbedding(data.Width, options.ToEmbeddingOptions()));
         using var x = tensor(data.Features, [data.Rows, data.Width]).to(device);     // (n, D)
         using var y = tensor(data.MultiHot(), [data.Rows, data.ClassCount]).to(device); // (n, C)
         if (options.StandardizeFeatures)

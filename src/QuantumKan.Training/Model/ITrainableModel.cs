@@ -13,8 +13,8 @@ namespace QuantumKan.Training.Model;
 /// Gradient accumulation reproduces the big-batch gradient exactly for losses that are means over examples. A loss
 /// over pairs inside a batch (such as a fidelity contrastive loss) only sees pairs within each micro-batch, so with
 /// accumulation it is a (well-behaved) estimate of the big-batch loss, not equal to it.
-/// Seed torch (<c>torch.random.manual_seed</c>) before constructing the network so its initialization is reproducible;
-/// the trainer seeds torch again at the start of <c>Fit</c> for dropout.
+/// Construct the network inside <c>TorchRuntime.Seeded(seed, …)</c> so its initialization is reproducible even when
+/// other trainings run in the same process; the trainer seeds torch again at the start of <c>Fit</c> for dropout.
 /// </remarks>
 public interface ITrainableModel
 {

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Loop;
 using QuantumKan.Training.Metrics;
@@ -38,8 +39,7 @@ public class QuantumKanQualityTests(ITestOutputHelper output)
     {
         var train = SyntheticFeatures.Make(singleLabel: false, first: 0, count: 800);
         var test = SyntheticFeatures.Make(singleLabel: false, first: 100_000, count: 300);
-        manual_seed(3);
-        var net = new QuantumKanNetwork(train.FeatureSize, train.LabelSize);
+        var net = TorchRuntime.Seeded(3, () => new QuantumKanNetwork(train.FeatureSize, train.LabelSize));
         var (mean, std) = Standardization(train);
         net.Embedding.SetInputStandardization(mean, std);
         var trainer = new Trainer(new QuantumKanModel(net), TaskKind.MultiLabel, new TrainerOptions { Epochs = 25, Seed = 3, EarlyStoppingPatience = 0, LossWeights = QuantumKanModel.DefaultLossWeights });
