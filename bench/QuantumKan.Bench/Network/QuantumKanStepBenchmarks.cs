@@ -43,6 +43,7 @@ public class QuantumKanStepBenchmarks
         _x = randn(Batch, Features).DetachFromDisposeScope();
         _y = (rand(Batch, Classes) < 3.0 / Classes).to(ScalarType.Float32).DetachFromDisposeScope();
         _batch = new TrainingBatch(_x, _y, Enumerable.Range(0, Batch).ToArray());
+        ForwardBackward(); // gradients for the clip-and-step case, which does not zero them
     }
 
     [GlobalCleanup]

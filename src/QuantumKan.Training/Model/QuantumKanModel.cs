@@ -41,10 +41,10 @@ public sealed class QuantumKanModel : ITrainableModel
         int samples = Math.Min(Network.Options.NormalizationSamples, batch.Size);
         if (samples > 0)
         {
-            // The penalty's definition samples B·M·N complex values; a few samples per batch keep it cheap.
-            var head = new Nn.Quantum.CoherentStateParameters(o.State.Alpha[..samples], o.State.Beta[..samples], o.State.Gamma[..samples]);
-            var psi = Network.Embedding.SampleWavefunction(head);
-            aux[LossComponents.Normalization] = _normalization.call(psi.Real, psi.Imag);
+            // The penalty's definition samples B·M·N values of |ψ|²; a few samples per batch keep it cheap. The packets
+            // are closed-form, so |ψ|² comes straight from α (Wavefunction.Density), without the phase's cos and sin.
+            var density = Nn.Quantum.Wavefunction.Density(o.State.Alpha[..samples], Network.Embedding.Grid); // (S, M, N)
+            aux[LossComponents.Normalization] = _normalization.FromDensity(density);
         }
         return new ModelOutput(o.Logits, aux);
     }
