@@ -239,6 +239,11 @@ class QuantumFieldEmbedding(nn.Module):
         difference = z.unsqueeze(1) - z.unsqueeze(0)
         return difference.square().sum(-1).neg().exp()
 
+    def density(self, alpha):
+        """|psi|^2 on the grid from alpha alone (the phase has modulus 1): Wavefunction.Density."""
+        s2 = self.sigma * self.sigma
+        return (self.positions - alpha.unsqueeze(-1)).square().div(-2 * s2).exp().mul((2 * math.pi * s2) ** -0.5)
+
     def sample(self, alpha, beta, gamma):
         s2 = self.sigma * self.sigma
         prefactor = (2 * math.pi * s2) ** -0.25
@@ -298,17 +303,23 @@ def normalization_penalty(real, imag, spacing):
 LOSS_WEIGHTS = {"classification": 1.0, "audio_reconstruction": 0.3, "quantum_fidelity": 0.3, "normalization": 0.1}
 
 
-def multitask_loss(net, features, labels, normalization_samples=4):
-    """Total loss and its unweighted components for one batch (QuantumKanModel.Forward + MultiTaskLoss.Compute)."""
+def multitask_loss(net, features, labels, normalization_samples=4, density_penalty=False):
+    """Total loss and its unweighted components for one batch (QuantumKanModel.Forward + MultiTaskLoss.Compute).
+    density_penalty: the normalization penalty from |psi|^2 = amplitude^2 (as QuantumKan now does) instead of sampling
+    the real and imaginary parts (the original definition); the same value to float rounding."""
     logits, (alpha, beta, gamma), reconstruction, standardized = net.forward_all(features)
     e = net.embedding
     n = min(normalization_samples, features.shape[0])
-    real, imag = e.sample(alpha[:n], beta[:n], gamma[:n])
+    if density_penalty:
+        norm = e.density(alpha[:n]).sum(-1).mul(e.spacing)
+        penalty = (norm - 1).square().mean()
+    else:
+        penalty = normalization_penalty(*e.sample(alpha[:n], beta[:n], gamma[:n]), e.spacing)
     components = {
         "classification": F.binary_cross_entropy_with_logits(logits, labels),
         "audio_reconstruction": F.mse_loss(reconstruction, standardized),
         "quantum_fidelity": contrastive_loss(e.pairwise_fidelity(alpha, beta), labels),
-        "normalization": normalization_penalty(real, imag, e.spacing),
+        "normalization": penalty,
     }
     total = sum(components[name] * LOSS_WEIGHTS[name] for name in components)
     return total, components

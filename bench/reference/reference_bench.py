@@ -170,11 +170,11 @@ def feature_parity(features, path, result):
 # ------------------------------------------------------------------------------------------------ training
 
 
-def train_phase(features, labels, eval_features, eval_labels, result, epochs, batch, threads, seed, fused):
+def train_phase(features, labels, eval_features, eval_labels, result, epochs, batch, threads, seed, optimized):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     d, classes = features.shape[1], labels.shape[1]
-    net = qn.QuantumKanNetwork(d, classes, fused=fused)
+    net = qn.QuantumKanNetwork(d, classes, fused=optimized)
     count = qn.parameter_count(net)
     expected = qn.expected_parameter_count(d, classes)
     assert count == expected, f"parameter count {count} != the C# network's {expected}"
@@ -195,7 +195,7 @@ def train_phase(features, labels, eval_features, eval_labels, result, epochs, ba
             t_step = time.perf_counter()
             idx = order[s * batch:(s + 1) * batch]
             optimizer.zero_grad()
-            total, components = qn.multitask_loss(net, features[idx], labels[idx])
+            total, components = qn.multitask_loss(net, features[idx], labels[idx], density_penalty=optimized)
             logged = {k: v.item() for k, v in components.items()}  # per-step reporting, as the C# trainer does
             logged["total"] = total.item()
             total.backward()
@@ -210,7 +210,7 @@ def train_phase(features, labels, eval_features, eval_labels, result, epochs, ba
     clips_steady = len(features) * len(steady)
     result["train"] = {
         "parameters": count, "threads": threads, "batch": batch, "epochs": epochs, "clips": len(features),
-        "fused_extractors": fused,
+        "same_optimizations": optimized,
         "clips_per_s": clips_steady / sum(steady),
         "median_step_ms": float(np.median(step_seconds[steps_per_epoch:] or step_seconds)) * 1e3,
         "fit_seconds": fit_seconds, "peak_rss_mb": peak_rss_mb(), "final_loss": logged,
@@ -279,7 +279,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--infer-repeats", type=int, default=1)
     parser.add_argument("--csharp-features", default=None, help=".npy of the C# training features, for the parity check")
-    parser.add_argument("--fused", action="store_true", help="fuse the three extractors into one (as the C# side does)")
+    parser.add_argument("--same-optimizations", action="store_true",
+                        help="apply QuantumKan's algorithmic changes here too: one basis expansion for the three extractors, "
+                             "and the normalization penalty from |psi|^2 (default: the network as specified)")
     args = parser.parse_args()
 
     result = {"side": "pytorch", "versions": {"python": platform.python_version(), "torch": torch.__version__,
@@ -292,7 +294,7 @@ def main():
     labels = torch.from_numpy(np.stack([y for _, y in train]))
     eval_labels = torch.from_numpy(np.stack([y for _, y in evaluation]))
     net = train_phase(features, labels, eval_features, eval_labels, result, args.epochs, args.batch, args.threads,
-                      args.seed, args.fused)
+                      args.seed, args.same_optimizations)
     infer_phase(net, featurizer, evaluation, result, args.threads, args.infer_repeats)
     result["total_seconds"] = time.perf_counter() - start
     result["process_peak_rss_mb"] = max(v["peak_rss_mb"] for v in result.values() if isinstance(v, dict) and "peak_rss_mb" in v)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.ML;
 using QuantumKan.ML.Classification;
 using QuantumKan.ML.Data;
-using QuantumKan.Training.Data;
 using QuantumKan.Training.Data.Cache;
 
 namespace QuantumKan.Bench.Compare;
@@ -39,7 +38,7 @@ internal static class ScalingPoint
         };
         ProcessMemory.ResetPeak();
         watch.Restart();
-        ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(new FlatFeatures(cache), null, set.Vocabulary.Labels);
+        ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(cache, null, set.Vocabulary.Labels);
         result["train_seconds"] = watch.Elapsed.TotalSeconds;
         result["train_peak_rss_mb"] = ProcessMemory.PeakRssMb();
         result["end_rss_mb"] = ProcessMemory.CurrentRssMb();
@@ -49,17 +48,4 @@ internal static class ScalingPoint
         return 0;
     }
 
-    /// <summary>
-    /// Presents pooled patches (<c>[segments, statistics, mels]</c> in the cache) as flat vectors, the input the
-    /// classifier's network takes; reads go straight through to the cache.
-    /// </summary>
-    private sealed class FlatFeatures(CachedFeatureSource source) : IFeatureSource
-    {
-        public int Count => source.Count;
-        public IReadOnlyList<int> FeatureShape { get; } = [source.FeatureSize];
-        public int FeatureSize => source.FeatureSize;
-        public int LabelSize => source.LabelSize;
-        public void ReadFeatures(int index, Span<float> destination) => source.ReadFeatures(index, destination);
-        public void ReadLabels(int index, Span<float> destination) => source.ReadLabels(index, destination);
-    }
 }

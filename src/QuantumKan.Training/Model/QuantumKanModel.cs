@@ -32,7 +32,10 @@ public sealed class QuantumKanModel : ITrainableModel
     /// <inheritdoc />
     public ModelOutput Forward(TrainingBatch batch)
     {
-        var o = Network.ForwardAll(batch.Features);
+        // The network takes flat feature vectors; a source with a shaped layout (the feature cache's [segments, statistics,
+        // mels] or [frames, mels] patches) is read row-major, so flattening each example keeps its values in order.
+        var features = batch.Features.dim() == 2 ? batch.Features : batch.Features.reshape(batch.Size, -1); // (B, D)
+        var o = Network.ForwardAll(features);
         var aux = new Dictionary<string, Tensor>
         {
             [LossComponents.AudioReconstruction] = nn.functional.mse_loss(o.Reconstruction, o.StandardizedInput),
