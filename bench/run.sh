@@ -2,7 +2,7 @@
 # QuantumKan vs PyTorch 1.13 + torchaudio 0.13, side by side, in one invocation.
 #
 #   bench/run.sh [--rounds N] [--epochs E] [--train N] [--eval N] [--threads N] [--no-scaling] [--scaling-base N]
-#                [--quick] [--work DIR]
+#                [--optimized-reference] [--quick] [--work DIR]
 #
 # Builds bench/QuantumKan.Bench (Release), generates one synthetic multi-label data set (FSD50K layout, 44.1 kHz WAVs),
 # then per round runs this project's driver (`QuantumKan.Bench compare`) and the PyTorch reference
@@ -10,12 +10,14 @@
 # featurization throughput (1 thread, all cores), training throughput (batch 32, precomputed features), single-clip
 # latency p50/p90 (WAV path -> scores), peak RSS, plus the quality comparison against a plain MLP of the same size.
 # Then the scaling run: featurize into the on-disk feature cache + train, at 1x, 4x and 16x the base size.
+# --optimized-reference also runs the reference with QuantumKan's algorithmic changes applied to it (shared basis
+# expansion, density-based normalization penalty), to show what is left once both sides compute the same way.
 # --quick is the CI smoke run: tiny sizes, one epoch pair, no scaling.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_BENCH_WORK:-/tmp/qkan-bench}"
-ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1
+ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -24,10 +26,11 @@ while [[ $# -gt 0 ]]; do
     --eval) EVAL="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --no-scaling) SCALING=0; shift ;;
+    --optimized-reference) OPTIMIZED_REFERENCE=1; shift ;;
     --scaling-base) SCALING_BASE="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --quick) ROUNDS=1 EPOCHS=2 TRAIN=64 EVAL=32 SCALING=0; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +67,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
   timed "$RESULTS/round-$r.pytorch.time" "$PY" "$ROOT/bench/reference/reference_bench.py" --data "$DATA" \
       --out "$RESULTS/round-$r.pytorch.json" --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" \
       --csharp-features "$RESULTS/quantumkan-features.npy"
+  if [[ "$OPTIMIZED_REFERENCE" -eq 1 ]]; then
+    echo "== round $r/$ROUNDS: PyTorch reference with the same optimizations"
+    "$PY" "$ROOT/bench/reference/reference_bench.py" --data "$DATA" --out "$RESULTS/round-$r.pytorch-optimized.json" \
+        --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" --same-optimizations
+  fi
   for side in quantumkan pytorch; do
     [[ -s "$RESULTS/round-$r.$side.time" ]] && echo "   $side: max RSS by /usr/bin/time: $(( $(tail -1 "$RESULTS/round-$r.$side.time") / 1024 )) MB (largest process)"
   done

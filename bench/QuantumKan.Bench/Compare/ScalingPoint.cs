@@ -47,5 +47,4 @@ internal static class ScalingPoint
                           $"train {epochs} epochs {result["train_seconds"]:F1} s (peak {result["train_peak_rss_mb"]:F0} MB)");
         return 0;
     }
-
 }
