@@ -93,21 +93,9 @@ internal static class ClassifierTraining
 
     private static InMemoryFeatureSource Read(IDataView data, FeatureColumn features, ClassifierLabels labels)
     {
-        var values = new List<float>();
-        var hot = new List<float>();
-        using var cursor = data.GetRowCursor([features.Column, labels.Column]);
-        var readFeatures = features.CreateReader(cursor);
-        var readLabels = labels.CreateReader(cursor);
-        var row = new float[features.Size];
-        while (cursor.MoveNext())
-        {
-            readFeatures.Read(row);
-            values.AddRange(row);
-            hot.AddRange(readLabels());
-        }
-        return new InMemoryFeatureSource(values.ToArray(), [features.Size], hot.ToArray(), labels.ClassCount);
+        var values = LabelledFeatures.ReadRows(data, features, labels.Column, labels.CreateReader, out var hot);
+        return new InMemoryFeatureSource(values, [features.Size], hot.SelectMany(h => h).ToArray(), labels.ClassCount);
     }
-
 }
 
 /// <summary>Column names and widths of a fitted classifier, persisted with it.</summary>

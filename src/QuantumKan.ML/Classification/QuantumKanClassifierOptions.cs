@@ -75,7 +75,10 @@ public sealed class QuantumKanClassifierOptions
     /// <summary>Called after each epoch with its summary (losses per component and validation metrics). Default null.</summary>
     public Action<EpochSummary>? EpochCompleted { get; set; }
 
-    /// <summary>Cancels training between steps, leaving a valid checkpoint. <c>MLContext.CancelExecution()</c> also works.</summary>
+    /// <summary>
+    /// Cancels training between steps, leaving a valid checkpoint (Fit then throws <see cref="OperationCanceledException"/>).
+    /// ML.NET's own cancellation of the MLContext (internal <c>CancelExecution</c>, used by hosts such as AutoML) is honoured too.
+    /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace QuantumKan.ML.Quantum;
 
@@ -28,22 +29,32 @@ internal sealed class LabelledFeatures
     /// <summary>Reads and validates every row; bad rows raise <see cref="InvalidRowException"/> naming column and row.</summary>
     public static LabelledFeatures Read(IDataView data, FeatureColumn features, LabelColumn labels)
     {
+        var values = ReadRows(data, features, labels.Column, labels.CreateReader, out var sets);
+        return new LabelledFeatures(values, features.Size, sets, labels.ClassCount);
+    }
+
+    /// <summary>
+    /// Reads every row's features (validated: size, finiteness) and label, in one cursor pass; the one row-reading
+    /// loop shared by the estimators that train on in-memory data.
+    /// </summary>
+    public static float[] ReadRows<TLabel>(IDataView data, FeatureColumn features, DataViewSchema.Column labelColumn,
+        Func<DataViewRow, Func<TLabel>> createLabelReader, out List<TLabel> labels)
+    {
         var values = new List<float>();
-        var sets = new List<int[]>();
-        using var cursor = data.GetRowCursor([features.Column, labels.Column]);
+        labels = [];
+        using var cursor = data.GetRowCursor([features.Column, labelColumn]);
         var readFeatures = features.CreateReader(cursor);
-        var readLabels = labels.CreateReader(cursor);
+        var readLabel = createLabelReader(cursor);
         var row = new float[features.Size];
         while (cursor.MoveNext())
         {
             readFeatures.Read(row);
             values.AddRange(row);
-            sets.Add(readLabels());
+            labels.Add(readLabel());
         }
-        return new LabelledFeatures(values.ToArray(), features.Size, sets, labels.ClassCount);
+        return values.ToArray();
     }
 
-    /// <summary>The labels as a dense multi-hot matrix, Rows × ClassCount, row-major.</summary>
     public float[] MultiHot()
     {
         var hot = new float[(long)Rows * ClassCount];
