@@ -126,10 +126,6 @@ def checks(rounds):
         notes.append(f"feature parity: max |QK − torchaudio| = {parity['max_abs_diff']:.2e} = {parity['relative']:.1e} of the largest "
                      f"|feature| ({parity['peak_abs']:.2f}); mean |Δ| {parity['mean_abs_diff']:.1e}")
     notes.append(f"parameters: {c['train']['parameters']:,} on both sides (asserted)")
-    if "infer_concurrent" in c:
-        ic = c["infer_concurrent"]
-        notes.append(f"serving (QuantumKan only): {ic['engines']} PredictionEngines on {ic['engines']} threads, sharing one model: "
-                     f"{ic['clips_per_s']:,.0f} clips/s against {ic['one_engine_clips_per_s']:,.0f} with one engine ({ic['speedup']:.2f}×)")
     return problems, notes
 
 

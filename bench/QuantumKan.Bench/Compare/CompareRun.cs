@@ -47,7 +47,6 @@ internal static class CompareRun
         var ml = new MLContext(seed: s.Seed);
         var model = TrainingPhase.Run(ml, train, eval, data.ClassNames, s.Epochs, s.Batch, result);
         InferencePhase.Run(ml, model, data.EvalPaths, s.InferRepeats, result);
-        InferencePhase.RunConcurrent(ml, model, data.EvalPaths, Environment.ProcessorCount, result);
         MlpBaseline.Run(train, eval, (int)((Dictionary<string, object>)result["train"])["parameters"], s.Epochs, s.Batch, s.Seed, result);
 
         result["total_seconds"] = total.Elapsed.TotalSeconds;

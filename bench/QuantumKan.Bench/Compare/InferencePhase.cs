@@ -64,43 +64,6 @@ internal static class InferencePhase
         };
     }
 
-    /// <summary>
-    /// Serving throughput: one <c>PredictionEngine</c> per core (an engine is not thread-safe; the transformers behind it
-    /// are, so engines share one model), each predicting its share of the eval clips, against one engine alone.
-    /// </summary>
-    public static void RunConcurrent(MLContext ml, QuantumKanClassifierTransformer classifier, string[] paths, int engines, Dictionary<string, object> result)
-    {
-        var pool = Enumerable.Range(0, engines).Select(_ => CreateEngine(ml, classifier)).ToArray();
-        try
-        {
-            double Throughput(int workers)
-            {
-                var watch = Stopwatch.StartNew();
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                {
-                    var input = new ClipInput();
-                    for (int i = w; i < paths.Length; i += workers)
-                    {
-                        input.Path = paths[i];
-                        pool[w].Predict(input);
-                    }
-                });
-                return paths.Length / watch.Elapsed.TotalSeconds;
-            }
-            Throughput(engines); // warm every engine
-            double single = Throughput(1), all = Throughput(engines);
-            result["infer_concurrent"] = new Dictionary<string, object>
-            {
-                ["engines"] = engines, ["clips_per_s"] = all, ["one_engine_clips_per_s"] = single, ["speedup"] = all / single,
-            };
-        }
-        finally
-        {
-            foreach (var engine in pool)
-                engine.Dispose();
-        }
-    }
-
     /// <summary>numpy's default (linear interpolation) percentile, so both sides compute p50/p90 alike.</summary>
     public static double Percentile(IReadOnlyList<double> values, double percent)
     {
