@@ -138,13 +138,16 @@ def scaling(folder):
     if not points:
         return []
     base = points[0][1]
-    lines = ["| size | clips | featurize (s) | train (s) | featurize + train (s) | per clip vs 1× | peak RSS featurize (MB) | peak RSS train (MB) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| size | clips | featurize (s) | train (s) | featurize + train (s) | per clip vs 1× | peak RSS featurize (MB) | "
+             "managed heap retained after featurize (MB) | peak RSS train (MB) | managed heap retained after train (MB) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     base_per_clip = (base["featurize_seconds"] + base["train_seconds"]) / base["clips"]
     for factor, s in points:
         total = s["featurize_seconds"] + s["train_seconds"]
         lines.append(f"| {factor}× | {s['clips']:,} | {s['featurize_seconds']:.1f} | {s['train_seconds']:.1f} | {total:.1f} | "
-                     f"{total / s['clips'] / base_per_clip:.2f} | {s['featurize_peak_rss_mb']:.0f} | {s['train_peak_rss_mb']:.0f} |")
+                     f"{total / s['clips'] / base_per_clip:.2f} | {s['featurize_peak_rss_mb']:.0f} | "
+                     f"{s.get('featurize_retained_managed_mb', float('nan')):.1f} | {s['train_peak_rss_mb']:.0f} | "
+                     f"{s.get('train_retained_managed_mb', float('nan')):.1f} |")
     return lines
 
 

@@ -29,6 +29,9 @@ internal static class ScalingPoint
         using var cache = set.OpenFeatureCache(cacheDirectory, new LogMelClipFeaturizer(BenchSettings.Mel));
         result["featurize_seconds"] = watch.Elapsed.TotalSeconds;
         result["featurize_peak_rss_mb"] = ProcessMemory.PeakRssMb();
+        // What the process still holds after a full collection: the retained part of the peak (the rest was garbage the GC
+        // had not collected yet, which grows with the allocation rate, not with the data set).
+        result["featurize_retained_managed_mb"] = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         result["cache_bytes"] = Directory.EnumerateFiles(cacheDirectory).Sum(f => new FileInfo(f).Length);
 
         var ml = new MLContext(seed: 1);
@@ -42,6 +45,7 @@ internal static class ScalingPoint
         result["train_seconds"] = watch.Elapsed.TotalSeconds;
         result["train_peak_rss_mb"] = ProcessMemory.PeakRssMb();
         result["end_rss_mb"] = ProcessMemory.CurrentRssMb();
+        result["train_retained_managed_mb"] = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
         File.WriteAllText(output, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"scale: {set.Clips.Count} clips, featurize {result["featurize_seconds"]:F1} s (peak {result["featurize_peak_rss_mb"]:F0} MB), " +
                           $"train {epochs} epochs {result["train_seconds"]:F1} s (peak {result["train_peak_rss_mb"]:F0} MB)");
