@@ -2,7 +2,7 @@
 # QuantumKan vs PyTorch 1.13 + torchaudio 0.13, side by side, in one invocation.
 #
 #   bench/run.sh [--rounds N] [--epochs E] [--train N] [--eval N] [--threads N] [--no-scaling] [--scaling-base N]
-#                [--optimized-reference] [--quick] [--work DIR]
+#                [--optimized-reference] [--openblas-reference] [--quick] [--work DIR]
 #
 # Builds bench/QuantumKan.Bench (Release), generates one synthetic multi-label data set (FSD50K layout, 44.1 kHz WAVs),
 # then per round runs this project's driver (`QuantumKan.Bench compare`) and the PyTorch reference
@@ -12,12 +12,16 @@
 # Then the scaling run: featurize into the on-disk feature cache + train, at 1x, 4x and 16x the base size.
 # --optimized-reference also runs the reference with QuantumKan's algorithmic changes applied to it (shared basis
 # expansion, density-based normalization penalty), to show what is left once both sides compute the same way.
+# --openblas-reference also runs the reference against OpenBLAS instead of the netlib reference BLAS that Debian's
+# python3-torch links by default (the .deb is fetched with `apt-get download` and unpacked under the work folder;
+# nothing is installed system-wide): it shows how much of the gap is the peer's BLAS.
+# A QuantumKan run that crashes is retried once and counted (see RESULTS.md: a TorchSharp 0.107 Scalar lifetime race).
 # --quick is the CI smoke run: tiny sizes, one epoch pair, no scaling.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_BENCH_WORK:-/tmp/qkan-bench}"
-ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0
+ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0 OPENBLAS_REFERENCE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -27,10 +31,11 @@ while [[ $# -gt 0 ]]; do
     --threads) THREADS="$2"; shift 2 ;;
     --no-scaling) SCALING=0; shift ;;
     --optimized-reference) OPTIMIZED_REFERENCE=1; shift ;;
+    --openblas-reference) OPENBLAS_REFERENCE=1; shift ;;
     --scaling-base) SCALING_BASE="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --quick) ROUNDS=1 EPOCHS=2 TRAIN=64 EVAL=32 SCALING=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,23 +64,49 @@ mkdir -p "$RESULTS"
 
 # Runs a command under GNU time when present, writing its max RSS (kB) to the file named first.
 timed() { local out="$1"; shift; if [[ -x /usr/bin/time ]]; then /usr/bin/time -f "%M" -o "$out" "$@"; else "$@"; fi; }
+
+OPENBLAS_DIR=""
+if [[ "$OPENBLAS_REFERENCE" -eq 1 ]]; then
+  OPENBLAS_DIR="$WORK/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+  if [[ ! -e "$OPENBLAS_DIR/libblas.so.3" ]]; then
+    echo "== fetching libopenblas0-pthread (apt-get download; unpacked under $WORK/openblas, not installed)"
+    mkdir -p "$WORK/openblas" && (cd "$WORK/openblas" && apt-get download -qq libopenblas0-pthread 2>/dev/null && dpkg -x libopenblas0-pthread_*.deb .)
+  fi
+fi
+
+# Reference variants: suffix, extra arguments, LD_LIBRARY_PATH.
+VARIANTS=("pytorch||")
+if [[ "$OPTIMIZED_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-optimized|--same-optimizations|"); fi
+if [[ "$OPENBLAS_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-openblas||$OPENBLAS_DIR"); fi
+
+CRASHES=0
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "== round $r/$ROUNDS: QuantumKan"
-  timed "$RESULTS/round-$r.quantumkan.time" "${BENCH[@]}" compare --data "$DATA" --out "$RESULTS/round-$r.quantumkan.json" \
-      --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" --features-npy "$RESULTS/quantumkan-features.npy"
-  echo "== round $r/$ROUNDS: PyTorch reference"
-  timed "$RESULTS/round-$r.pytorch.time" "$PY" "$ROOT/bench/reference/reference_bench.py" --data "$DATA" \
-      --out "$RESULTS/round-$r.pytorch.json" --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" \
-      --csharp-features "$RESULTS/quantumkan-features.npy"
-  if [[ "$OPTIMIZED_REFERENCE" -eq 1 ]]; then
-    echo "== round $r/$ROUNDS: PyTorch reference with the same optimizations"
-    "$PY" "$ROOT/bench/reference/reference_bench.py" --data "$DATA" --out "$RESULTS/round-$r.pytorch-optimized.json" \
-        --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" --same-optimizations
-  fi
+  for attempt in 1 2; do
+    if timed "$RESULTS/round-$r.quantumkan.time" "${BENCH[@]}" compare --data "$DATA" --out "$RESULTS/round-$r.quantumkan.json" \
+        --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" --features-npy "$RESULTS/quantumkan-features.npy" \
+        2> "$RESULTS/round-$r.quantumkan.stderr-$attempt"; then
+      break
+    fi
+    CRASHES=$((CRASHES + 1))
+    echo "   QuantumKan run crashed ($(grep -m1 -o 'Exception[^.]*' "$RESULTS/round-$r.quantumkan.stderr-$attempt" || true)); log: $RESULTS/round-$r.quantumkan.stderr-$attempt"
+    if [[ "$attempt" -eq 2 ]]; then echo "   crashed twice; stopping" >&2; exit 1; fi
+  done
+  for variant in "${VARIANTS[@]}"; do
+    IFS="|" read -r suffix extra libpath <<< "$variant"
+    echo "== round $r/$ROUNDS: PyTorch reference${extra:+ $extra}${libpath:+ (OpenBLAS)}"
+    # shellcheck disable=SC2086
+    LD_LIBRARY_PATH="${libpath}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" timed "$RESULTS/round-$r.$suffix.time" "$PY" "$ROOT/bench/reference/reference_bench.py" \
+        --data "$DATA" --out "$RESULTS/round-$r.$suffix.json" --threads "$THREADS" --epochs "$EPOCHS" \
+        --infer-repeats "$INFER_REPEATS" --csharp-features "$RESULTS/quantumkan-features.npy" $extra
+  done
   for side in quantumkan pytorch; do
-    [[ -s "$RESULTS/round-$r.$side.time" ]] && echo "   $side: max RSS by /usr/bin/time: $(( $(tail -1 "$RESULTS/round-$r.$side.time") / 1024 )) MB (largest process)"
+    if [[ -s "$RESULTS/round-$r.$side.time" ]]; then
+      echo "   $side: max RSS by /usr/bin/time: $(( $(tail -1 "$RESULTS/round-$r.$side.time") / 1024 )) MB (largest process)"
+    fi
   done
 done
+echo "$CRASHES" > "$RESULTS/quantumkan-crashes.txt"
 
 SCALING_ARGS=()
 if [[ "$SCALING" -eq 1 ]]; then

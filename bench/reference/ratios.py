@@ -77,21 +77,36 @@ def table(rounds):
     return lines, unmet
 
 
-def optimized_reference(folder, rounds):
-    """Training throughput against the reference run with QuantumKan's algorithmic changes (--optimized-reference)."""
-    ratios = []
-    for i, (c, _) in enumerate(rounds, 1):
-        path = os.path.join(folder, f"round-{i}.pytorch-optimized.json")
-        if os.path.exists(path):
-            with open(path) as f:
-                o = json.load(f)
-            ratios.append((get(c, ("train", "clips_per_s")), get(o, ("train", "clips_per_s"))))
-    if not ratios:
-        return []
-    r = statistics.median(a / b for a, b in ratios)
-    return [f"- training against the reference with the same algorithmic changes (one basis expansion for the three "
-            f"extractors, density-based normalization penalty): {statistics.median(a for a, _ in ratios):,.0f} vs "
-            f"{statistics.median(b for _, b in ratios):,.0f} clips/s = {r:.2f}×"]
+def reference_variants(folder, rounds):
+    """Ratios against the extra reference runs (--optimized-reference, --openblas-reference), when present."""
+    described = {
+        "pytorch-optimized": "the reference with the same algorithmic changes (one basis expansion for the three extractors, "
+                             "density-based normalization penalty)",
+        "pytorch-openblas": "the reference on OpenBLAS instead of Debian's default netlib BLAS",
+    }
+    lines = []
+    for suffix, what in described.items():
+        pairs = []
+        for i, (c, _) in enumerate(rounds, 1):
+            path = os.path.join(folder, f"round-{i}.{suffix}.json")
+            if os.path.exists(path):
+                with open(path) as f:
+                    pairs.append((c, json.load(f)))
+        if not pairs:
+            continue
+        parts = []
+        for label, path in (("training", ("train", "clips_per_s")), ("latency p50", ("infer", "p50_ms"))):
+            a = statistics.median(get(c, path) for c, _ in pairs)
+            b = statistics.median(get(o, path) for _, o in pairs)
+            r = statistics.median(get(c, path) / get(o, path) for c, o in pairs)
+            parts.append(f"{label} {fmt(a)} vs {fmt(b)} = {r:.2f}×")
+        lines.append(f"- against {what}: " + ", ".join(parts))
+    crash_file = os.path.join(folder, "quantumkan-crashes.txt")
+    if os.path.exists(crash_file):
+        with open(crash_file) as f:
+            crashes = int(f.read().strip() or 0)
+        lines.append(f"- QuantumKan runs that crashed and were retried: {crashes} (TorchSharp 0.107 Scalar lifetime race, see RESULTS.md)")
+    return lines
 
 
 def quality(rounds):
@@ -162,7 +177,7 @@ def main():
     rows, unmet = table(rounds)
     out += rows + [""] + quality(rounds) + [""]
     problems, notes = checks(rounds)
-    out += [f"- {n}" for n in notes] + optimized_reference(args.rounds, rounds)
+    out += [f"- {n}" for n in notes] + reference_variants(args.rounds, rounds)
     if args.scaling:
         rows = scaling(args.scaling)
         if rows:
