@@ -52,22 +52,7 @@ internal sealed class MlpBaseline : nn.Module, ITrainableModel
     {
         int d = train.FeatureSize, classes = train.LabelSize;
         int hidden = HiddenWidthFor(targetParameters, d, classes);
-        var features = TrainingPhase.EvalFeatures(train);
-        var mean = new float[d];
-        var std = new float[d];
-        for (int j = 0; j < d; j++)
-        {
-            double sum = 0, squares = 0;
-            for (int i = 0; i < train.Count; i++)
-            {
-                double v = features[i * d + j];
-                sum += v;
-                squares += v * v;
-            }
-            double m = sum / train.Count;
-            mean[j] = (float)m;
-            std[j] = (float)Math.Sqrt(Math.Max(0, squares / train.Count - m * m));
-        }
+        var (mean, std) = FeatureStatistics.MeanAndStd(train); // what the QuantumKan trainer standardizes with
         random.manual_seed(seed);
         using var mlp = new MlpBaseline(d, hidden, classes, mean, std);
         var options = new QuantumKanClassifierOptions().Training with
