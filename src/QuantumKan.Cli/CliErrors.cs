@@ -2,7 +2,7 @@ using QuantumKan.ML.Persistence;
 
 namespace QuantumKan.Cli;
 
-/// <summary>Maps exceptions to exit codes and one-line messages.</summary>
+/// <summary>Maps exceptions to exit codes and one-line messages (the one place that does).</summary>
 internal static class CliErrors
 {
     /// <summary>An error in the command's arguments detected after parsing (e.g. two mutually exclusive options).</summary>
@@ -11,33 +11,58 @@ internal static class CliErrors
     internal static int Report(Exception ex, CliConsole console, bool verbose)
     {
         var root = Unwrap(ex);
-        int code = root switch
+        if (root is OperationCanceledException)
         {
-            UsageException => CliApp.UsageError,
-            OperationCanceledException => 130,
-            _ when IsUserDataError(root) => CliApp.DataError,
-            _ => CliApp.DataError,
-        };
-        var prefix = IsUserDataError(root) || root is UsageException ? "error" : "internal error";
-        console.Error.WriteLine($"{prefix}: {root.Message}");
+            console.Error.WriteLine("cancelled.");
+            return CliApp.Cancelled;
+        }
+        bool expected = root is UsageException || IsUserDataError(root);
+        console.Error.WriteLine($"{(expected ? "error" : "internal error")}: {MessageOf(root)}");
+        if (root is UsageException)
+            console.Error.WriteLine("Run the command with --help for usage.");
         if (verbose)
             console.Error.WriteLine(ex.ToString());
-        else if (!IsUserDataError(root) && root is not UsageException)
+        else if (!expected)
             console.Error.WriteLine("(run with --verbose for details)");
-        return code;
+        return root is UsageException ? CliApp.UsageError : CliApp.DataError;
     }
 
+    /// <summary>
+    /// The one-line message of a user's mistake (bad or missing file, bad value), for commands that report a failed
+    /// item and go on with the rest; false for anything else, which should propagate.
+    /// </summary>
+    internal static bool TryDescribeUserError(Exception ex, out string message)
+    {
+        var root = Unwrap(ex);
+        message = MessageOf(root);
+        return IsUserDataError(root);
+    }
+
+    /// <summary>An exception's message for a user: without the "(Parameter 'x')" and "Actual value was" tails .NET appends.</summary>
+    internal static string MessageOf(Exception ex)
+    {
+        var message = ex.Message;
+        if (ex is ArgumentException { ParamName: { } name })
+        {
+            int cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+            if (cut >= 0)
+                message = message[..cut];
+        }
+        return message;
+    }
+
+    // ML.NET invokes loaders and getters through reflection and wraps what they throw; report the cause the user can act on.
     private static Exception Unwrap(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
-            if (IsUserDataError(e) || e is UsageException)
+            if (IsUserDataError(e) || e is UsageException or OperationCanceledException)
                 return e;
         return ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
     }
 
-    // Errors caused by the user's files or arguments: reported in one line, no stack trace.
+    // Errors caused by the user's files, arguments or machine: reported in one line, no stack trace.
     private static bool IsUserDataError(Exception e) =>
-        e is FileNotFoundException or DirectoryNotFoundException or ModelFormatException or FormatException
-            or InvalidDataException or ArgumentException or UnauthorizedAccessException
+        e is IOException or ModelFormatException or FormatException or InvalidDataException or ArgumentException
+            or UnauthorizedAccessException
         || e.GetType().Namespace?.StartsWith("QuantumKan", StringComparison.Ordinal) == true;
 }

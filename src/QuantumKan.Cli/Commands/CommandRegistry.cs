@@ -7,6 +7,12 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All(CliConsole console)
     {
-        yield break;
+        yield return DemoCommand.Create(console);
+        yield return TrainCommand.Create(console);
+        yield return EvaluateCommand.Create(console);
+        yield return PredictCommand.Create(console);
+        yield return SimilarCommand.Create(console);
+        yield return MelCommand.CreateMel(console);
+        yield return MelCommand.CreateDecode(console);
     }
 }

@@ -51,6 +51,8 @@ internal static class ClassifierTraining
         IFeatureSource train, IFeatureSource? validation, IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom)
     {
         TorchRuntime.EnsureInitialized();
+        train = FlatFeatureView.Of(train); // the network reads flat vectors; the feature cache may report [segments, stats, mels]
+        validation = validation is null ? null : FlatFeatureView.Of(validation);
         int seed = host.Rand.Next();
         QuantumKanNetwork network;
         if (continueFrom is null)

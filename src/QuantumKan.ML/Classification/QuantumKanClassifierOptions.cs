@@ -50,18 +50,8 @@ public sealed class QuantumKanClassifierOptions
     /// </summary>
     public TrainerOptions Training { get; set; } = new() { LossWeights = DefaultLossWeights };
 
-    /// <summary>
-    /// The classifier's default multi-task weights: classification 1, audio reconstruction 0.3, quantum fidelity 0.3,
-    /// normalization 0.1, L2 0 (AdamW's decoupled weight decay regularizes instead).
-    /// <para>
-    /// Why not the original system's 1.0 for every task: on the synthetic single-label set of the tests (8 classes, 800
-    /// training clips, 30 epochs, held-out accuracy) auxiliary weights of 1.0 gave 0.84, 0.3 gave 0.98, 0.1 gave 0.955 and 0
-    /// gave 0.96. At full weight the reconstruction and contrastive terms pull the shared embedding away from what the
-    /// classes need; at 0.3 they still shape it (and the contrastive term is what makes the embedding useful for
-    /// similarity search) without costing accuracy.
-    /// </para>
-    /// </summary>
-    public static LossWeights DefaultLossWeights { get; } = new() { AudioReconstruction = 0.3, QuantumFidelity = 0.3 };
+    /// <summary>The classifier's default multi-task weights: <see cref="QuantumKanModel.DefaultLossWeights"/>.</summary>
+    public static LossWeights DefaultLossWeights => QuantumKanModel.DefaultLossWeights;
 
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
     public IDataView? ValidationData { get; set; }

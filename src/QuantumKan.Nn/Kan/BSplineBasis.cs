@@ -53,26 +53,79 @@ internal static class BSplineBasis
     }
 
     /// <summary>
-    /// Evaluates all K = M − 1 − k bases: <c>x: (B, in)</c> → <c>(B, K, in)</c>. Outside [t_0, t_{M−1}) every basis is 0.
+    /// Evaluates all K = M − 1 − k bases: <c>x: (B, in)</c> → <c>(B, K, in)</c>. Outside [t_0, t_{M−1}] every basis is 0.
+    /// Runs in place on two scratch blocks, so it must run without autograd (see <see cref="BSplineKanLayer"/> for
+    /// how gradients reach x); <see cref="EvaluateDifferentiable"/> is the autograd-friendly form.
     /// </summary>
     /// <remarks>
-    /// Cox–de Boor with right = 1 − w_{j+1}: b_j^p = w_j b_j + (1 − w_{j+1}) b_{j+1} = b_{j+1} + (w b)_j − (w b)_{j+1},
-    /// which costs one multiply-add, one product and two adds per level over the whole (B, ·, in) block.
+    /// Starts at order 1, not 0: the hats B¹_j = relu(min(w_j, 1 − w_{j+1})), w_j = (x − t_j)/(t_{j+1} − t_j), need only
+    /// arithmetic, while the order-0 indicators [t_j ≤ x &lt; t_{j+1}] need comparisons and a bool→float cast, which
+    /// libtorch runs several times slower than a multiply-add over the same block. Then Cox–de Boor with
+    /// right = 1 − w_{j+1}: b_j^p = (w b)_j + ((1 − w) b)_{j+1}. Working in place matters as much as the arithmetic:
+    /// every fresh block of this size costs hundreds of page faults under glibc's default allocator settings.
+    /// Needs strictly increasing knots.
     /// </remarks>
-    public static Tensor Evaluate(Tensor x, Tensor knots, Tensor slopes, Tensor offsets, int order)
+    public static Tensor Evaluate(Tensor x, Tensor knots, Tensor slopes, Tensor offsets, int order) =>
+        EvaluateInPlace(x, knots, slopes, offsets, order, withDerivatives: false).Values;
+
+    /// <summary>
+    /// The bases and their derivatives d/dx, both <c>(B, K, in)</c>, for order ≥ 2 and without autograd. The derivative
+    /// comes from the order k − 1 bases the recursion passes through anyway:
+    /// B'_j = k·(B^{k−1}_j/(t_{j+k} − t_j) − B^{k−1}_{j+1}/(t_{j+k+1} − t_{j+1})).
+    /// </summary>
+    public static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Tensor knots, Tensor slopes, Tensor offsets, int order)
+    {
+        if (order < 2)
+            throw new ArgumentOutOfRangeException(nameof(order), order, "The closed-form derivative needs order 2 or more.");
+        var (values, derivatives) = EvaluateInPlace(x, knots, slopes, offsets, order, withDerivatives: true);
+        return (values, derivatives!);
+    }
+
+    /// <summary>The same bases through ordinary (out-of-place, differentiable) operations, for autograd through order-1 splines.</summary>
+    public static Tensor EvaluateDifferentiable(Tensor x, Tensor knots, Tensor slopes, Tensor offsets, int order)
     {
         long m = knots.shape[0];
-        var x3 = x.unsqueeze(1);                                     // (B, 1, in)
-        var step = (x3 >= knots).to(x.dtype);                        // (B, M, in): 1 where t_j ≤ x
-        var bases = step.narrow(1, 0, m - 1) - step.narrow(1, 1, m - 1); // (B, M−1, in): order 0, 1 on [t_j, t_{j+1})
-        for (int p = 1; p <= order; p++)
+        var x3 = x.unsqueeze(1);                                                            // (B, 1, in)
+        var w = addcmul(offsets[0], x3, slopes[0], 1);                                      // (B, M−1, in)
+        var bases = minimum(w.narrow(1, 0, m - 2), 1 - w.narrow(1, 1, m - 2)).relu_();      // order-1 hats
+        for (int p = 2; p <= order; p++)
         {
-            long n = m - p;                                         // bases at order p−1
-            var w = addcmul(offsets[p - 1].narrow(0, 0, n), x3, slopes[p - 1].narrow(0, 0, n), 1); // (B, n, in)
-            var wb = w * bases;
-            var next = bases.narrow(1, 1, n - 1) - wb.narrow(1, 1, n - 1);
-            bases = next.add_(wb.narrow(1, 0, n - 1));              // (B, n−1, in)
+            long n = m - p;
+            var wp = addcmul(offsets[p - 1].narrow(0, 0, n), x3, slopes[p - 1].narrow(0, 0, n), 1);
+            var weighted = wp * bases;                                                      // w_j b_j
+            var rest = bases - weighted;                                                    // (1 − w_j) b_j
+            bases = weighted.narrow(1, 0, n - 1) + rest.narrow(1, 1, n - 1);
         }
         return bases;
+    }
+
+    private static (Tensor Values, Tensor? Derivatives) EvaluateInPlace(
+        Tensor x, Tensor knots, Tensor slopes, Tensor offsets, int order, bool withDerivatives)
+    {
+        long m = knots.shape[0], k = m - 1 - order;
+        var x3 = x.unsqueeze(1);                                                            // (B, 1, in)
+        var ratios = addcmul(offsets[0], x3, slopes[0], 1);                                 // (B, M−1, in): w_j at level 1
+        var bases = 1 - ratios.narrow(1, 1, m - 2);                                         // (B, M−2, in): 1 − w_{j+1}
+        bases.clamp_(null!, ratios.narrow(1, 0, m - 2)).relu_();                            // order-1 hats
+        var scratch = ratios;                                                               // ping-pong with bases' block
+        Tensor? derivatives = null;
+        for (int p = 2; p <= order; p++)
+        {
+            long n = m - p;                                                                 // bases at order p − 1
+            if (withDerivatives && p == order)
+            {
+                var scaled = bases * (slopes[p - 1].narrow(0, 0, n) * order);              // (B, K + 1, in)
+                derivatives = scaled.narrow(1, 0, k) - scaled.narrow(1, 1, k);
+            }
+            var weighted = scratch.narrow(1, 0, n);
+            weighted.copy_(offsets[p - 1].narrow(0, 0, n)).addcmul_(x3, slopes[p - 1].narrow(0, 0, n), 1).mul_(bases); // w_j b_j
+            var rest = bases.sub_(weighted);                                                // (1 − w_j) b_j
+            if (p == order)
+                return (weighted.narrow(1, 0, n - 1) + rest.narrow(1, 1, n - 1), derivatives);
+            var raised = weighted.narrow(1, 0, n - 1).add_(rest.narrow(1, 1, n - 1));       // in the scratch block
+            scratch = bases;
+            bases = raised;
+        }
+        return (bases.contiguous(), derivatives);
     }
 }

@@ -62,8 +62,23 @@ public sealed class BSplineKanLayer : KanLayer
         level_offsets.copy_(offsets);
     }
 
-    private protected override Tensor Expand(Tensor x) =>
-        BSplineBasis.Evaluate(x, grid, level_slopes, level_offsets, Options.SplineOrder);
+    /// <remarks>
+    /// When x needs a gradient (a hidden layer) the recursion still runs in place without autograd and the closed-form
+    /// B'(x) is attached (see <see cref="KanLayer.AttachInputDerivative"/>): exact first derivatives, no double backward.
+    /// Order-1 splines go through ordinary autograd instead.
+    /// </remarks>
+    private protected override Tensor ExpandCore(Tensor x)
+    {
+        int order = Options.SplineOrder;
+        if (!x.requires_grad || !is_grad_enabled())
+            return BSplineBasis.Evaluate(x, grid, level_slopes, level_offsets, order);
+        if (order < 2)
+            return BSplineBasis.EvaluateDifferentiable(x, grid, level_slopes, level_offsets, order);
+        Tensor values, derivatives;
+        using (no_grad())
+            (values, derivatives) = BSplineBasis.EvaluateWithDerivatives(x, grid, level_slopes, level_offsets, order);
+        return AttachInputDerivative(values, derivatives, x);
+    }
 
     private protected override Tensor Transform(Tensor x)
     {
@@ -108,6 +123,11 @@ public sealed class BSplineKanLayer : KanLayer
         var before = interior[..1] - step * arange(k, 0, -1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
         var after = interior[^1..] + step * arange(1, k + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
         var knots = cat([before, interior, after], 0);                                              // (M, in)
+        // Duplicate data values with gridEps = 0 would repeat a knot; keep every span at least 1e-4 of a step so the
+        // recursion's divisions stay finite.
+        var gap = step * 1e-4;
+        for (int j = 1; j < knots.shape[0]; j++)
+            knots[j] = maximum(knots[j], knots[j - 1] + gap);
 
         grid.copy_(knots);
         RefreshConstants();

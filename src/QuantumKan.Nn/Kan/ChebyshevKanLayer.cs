@@ -30,7 +30,7 @@ public sealed class ChebyshevKanLayer : KanLayer
         return stack(terms, 1);
     }
 
-    private protected override Tensor Expand(Tensor x) => Evaluate(x, Options.Degree);
+    private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, Options.Degree);
 
     private protected override Tensor Transform(Tensor x) => Contract(Expand(x), Coefficients);
 }

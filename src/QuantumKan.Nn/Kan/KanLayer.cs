@@ -12,10 +12,13 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 /// <remarks>
 /// The basis is laid out <c>(batch, K, in)</c>, input fastest: every elementwise step of a basis expansion then runs
-/// over contiguous rows of <c>in</c> values, which vectorizes, instead of rows of K ≈ 4–10 values, which does not
-/// (measured 3–5× faster for the B-spline recursion). Input <c>(…, InFeatures)</c> → output <c>(…, OutFeatures)</c>; leading dimensions are flattened into one batch.
+/// over contiguous rows of <c>in</c> values, which vectorizes, instead of rows of K ≈ 4–10 values, which does not.
+/// Input <c>(…, InFeatures)</c> → output <c>(…, OutFeatures)</c>; leading dimensions are flattened into one batch.
 /// Works in float32 (default) and float64 (<c>module.to(ScalarType.Float64)</c>) on any device: the grids and constants
-/// are registered buffers, so <c>.to(device)</c> moves them too.
+/// are registered buffers, so <c>.to(device)</c> moves them too. Gradients are exact; second derivatives with respect
+/// to the input (double backward) are only available for Chebyshev, Fourier, piecewise-linear and order-1 B-spline
+/// layers, because the B-spline (order ≥ 2), RBF and sinc expansions attach a closed-form first derivative instead of
+/// recording their steps (see bench/results/kan.md for what that buys).
 /// </remarks>
 public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
 {
@@ -102,8 +105,41 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
         return KanRegularization.Compute(RegularizedCoefficients, l1Weight, entropyWeight).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Basis values, <c>x: (B, in)</c> → <c>(B, K, in)</c>, contiguous.</summary>
-    private protected abstract Tensor Expand(Tensor x);
+    /// <summary>
+    /// Basis values, <c>x: (B, in)</c> → <c>(B, K, in)</c>, contiguous. When nothing upstream needs a gradient
+    /// (x is a leaf input without requires_grad, typically the first layer) the expansion runs without autograd: it has
+    /// no parameters of its own, so recording its dozen elementwise steps would only cost time and saved memory.
+    /// </summary>
+    private protected Tensor Expand(Tensor x)
+    {
+        var input = Prepare(x);
+        if (input.requires_grad || !is_grad_enabled())
+            return ExpandCore(input);
+        using var noGrad = no_grad();
+        return ExpandCore(input);
+    }
+
+    /// <summary>
+    /// Attaches the closed-form input derivative of a basis computed without autograd:
+    /// <paramref name="values"/> + (x − x̄)·<paramref name="derivatives"/> with x̄ = x detached has the value of the basis
+    /// and d/dx equal to the derivatives, so back-propagation costs one product and a sum instead of a pass back through
+    /// every elementwise step of the expansion (and the intermediates saved for it). Exact to first order; second
+    /// derivatives through the expansion (double backward) come out as zero.
+    /// </summary>
+    /// <param name="values">(B, K, in) basis values, computed without autograd.</param>
+    /// <param name="derivatives">(B, K, in) d(values)/dx, computed without autograd.</param>
+    /// <param name="x">(B, in) the input that needs the gradient.</param>
+    private protected static Tensor AttachInputDerivative(Tensor values, Tensor derivatives, Tensor x)
+    {
+        var displacement = (x - x.detach()).unsqueeze(1);   // (B, 1, in): zero, but carries d/dx
+        return addcmul(values, displacement, derivatives, 1);
+    }
+
+    /// <summary>A learnable transform of the input before the expansion (RBF: LayerNorm); identity by default.</summary>
+    private protected virtual Tensor Prepare(Tensor x) => x;
+
+    /// <summary>The parameter-free basis expansion itself, <c>(B, in)</c> → <c>(B, K, in)</c>, differentiable in x (at least to first order).</summary>
+    private protected abstract Tensor ExpandCore(Tensor x);
 
     /// <summary>The layer's function, <c>x: (B, in)</c> → <c>(B, out)</c>.</summary>
     private protected abstract Tensor Transform(Tensor x);

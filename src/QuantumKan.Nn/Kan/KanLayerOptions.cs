@@ -34,7 +34,8 @@ public sealed record KanLayerOptions
     public bool StandaloneSplineScaler { get; init; } = true;
 
     /// <summary>
-    /// Whether the RBF layer puts its inputs through a LayerNorm first, as FastKAN does. Default true. Turn it off for
+    /// Whether the RBF layer puts its inputs through a LayerNorm (without affine parameters) first, as FastKAN does.
+    /// Default true. Turn it off for
     /// narrow inputs (a LayerNorm over one or two features maps every sample to the same one or two values) or for
     /// inputs already on the grid's scale.
     /// </summary>

@@ -40,7 +40,7 @@ public sealed class PiecewiseLinearKanLayer : KanLayer
         return distance.neg_().add_(1).relu_();
     }
 
-    private protected override Tensor Expand(Tensor x) =>
+    private protected override Tensor ExpandCore(Tensor x) =>
         Evaluate(x, knot_positions, Options.GridMin, Options.GridSize / (Options.GridMax - Options.GridMin));
 
     private protected override Tensor Transform(Tensor x)

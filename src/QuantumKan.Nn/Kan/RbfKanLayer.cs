@@ -4,29 +4,27 @@ using static TorchSharp.torch;
 namespace QuantumKan.Nn.Kan;
 
 /// <summary>
-/// FastKAN: LayerNorm (unless <see cref="KanLayerOptions.RbfLayerNorm"/> is off), then Gaussian bumps exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over
-/// [GridMin, GridMax] with h their spacing, plus a SiLU base branch W·silu(x) + b on the raw input.
-/// LayerNorm puts every input on the grid's scale, so no grid update is needed. (FastKAN's own defaults are
+/// FastKAN: a LayerNorm (unless <see cref="KanLayerOptions.RbfLayerNorm"/> is off), then Gaussian bumps
+/// exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over [GridMin, GridMax] with h their spacing, plus a SiLU
+/// base branch W·silu(x) + b on the raw input. The LayerNorm puts every input on the grid's scale, so no grid update
+/// is needed. (FastKAN's own defaults are
 /// GridMin = −2, GridMax = 2, 8 centers, i.e. GridSize = 7.)
 /// </summary>
 public sealed class RbfKanLayer : KanLayer
 {
-    private readonly LayerNorm? layer_norm;
     private readonly Tensor center_offsets;  // (K, 1): −c_j / h
     private readonly Tensor inverse_width;   // (1): 1 / h
     private Parameter base_weight;
     private Parameter bias;
+
+    // torch.nn.LayerNorm's default.
+    private const double LayerNormEpsilon = 1e-5;
 
     internal RbfKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
         : base(nameof(RbfKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
         var (offsets, inverse) = Constants(options);
-        if (options.RbfLayerNorm)
-        {
-            layer_norm = nn.LayerNorm(inFeatures);
-            register_module(nameof(layer_norm), layer_norm);
-        }
         center_offsets = AddBuffer(nameof(center_offsets), offsets.to(ScalarType.Float32));
         inverse_width = AddBuffer(nameof(inverse_width), inverse.to(ScalarType.Float32));
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
@@ -44,14 +42,20 @@ public sealed class RbfKanLayer : KanLayer
     /// <summary>The output bias, <c>(out)</c>.</summary>
     public Parameter Bias => bias;
 
-    /// <summary>The LayerNorm applied before the bumps, or null when <see cref="KanLayerOptions.RbfLayerNorm"/> is off.</summary>
-    public LayerNorm? LayerNorm => layer_norm;
 
-    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x.</summary>
+    /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x. In place: no autograd.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
         var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
-        return z.square().neg_().exp_();
+        return z.mul_(z).neg_().exp_();
+    }
+
+    /// <summary>The bumps and their derivatives −2z/h · exp(−z²), both <c>(B, K, in)</c>. In place: no autograd.</summary>
+    internal static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
+    {
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
+        var values = z.square().neg_().exp_();
+        return (values, z.mul_(values).mul_(inverseWidth * -2));
     }
 
     /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
@@ -69,7 +73,25 @@ public sealed class RbfKanLayer : KanLayer
         inverse_width.copy_(inverse);
     }
 
-    private protected override Tensor Expand(Tensor x) => Evaluate(layer_norm?.forward(x) ?? x, center_offsets, inverse_width);
+    /// <remarks>
+    /// The LayerNorm has no affine parameters, unlike FastKAN's: the layer before (or the data) already sets each
+    /// input's scale and shift, and a learnable step in front of the parameter-free expansion would make even the first
+    /// layer back-propagate into its (B, K·in) basis, one more GEMM of the layer's full size per step (measured ~0.4× an
+    /// equal-size MLP's whole step).
+    /// </remarks>
+    private protected override Tensor Prepare(Tensor x) =>
+        Options.RbfLayerNorm ? nn.functional.layer_norm(x, [InFeatures], null, null, LayerNormEpsilon) : x;
+
+    /// <remarks>With a gradient needed, the closed-form derivative is attached (<see cref="KanLayer.AttachInputDerivative"/>): no double backward.</remarks>
+    private protected override Tensor ExpandCore(Tensor x)
+    {
+        if (!x.requires_grad || !is_grad_enabled())
+            return Evaluate(x, center_offsets, inverse_width);
+        Tensor values, derivatives;
+        using (no_grad())
+            (values, derivatives) = EvaluateWithDerivatives(x, center_offsets, inverse_width);
+        return AttachInputDerivative(values, derivatives, x);
+    }
 
     private protected override Tensor Transform(Tensor x)
     {

@@ -116,6 +116,56 @@ public sealed class KanBasisTests
     }
 
     [Fact]
+    public void Sinc_InputDerivativeIsExactAtAndNearTheCenters()
+    {
+        // At a center z = 0, sin(πz)/(πz) and its textbook derivative are 0/0; near it they lose all accuracy.
+        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [0.5], GridMin = -1, GridMax = 1 });
+        layer.to(ScalarType.Float64);
+        double[] points = [-1, -0.5, 0, 0.5, 1, 1e-9, -3e-7, 0.5 + 1e-8, 0.26, -0.74, 2.3];
+        var x = tensor(points).unsqueeze(1).requires_grad_(true);
+        var weights = tensor(new double[] { 0.3, -1.1, 0.7, 1.9, -0.4 });            // one per shift j = −2 … 2
+        (layer.ExpandBasis(x).squeeze(1) * weights).sum().backward();
+        var gradient = x.grad!.squeeze(1).data<double>().ToArray();
+        var w = weights.data<double>().ToArray();
+        for (int b = 0; b < points.Length; b++)
+        {
+            double expected = 0;
+            for (int j = -2; j <= 2; j++)
+                expected += w[j + 2] * SincDerivative(points[b] / 0.5 + j) / 0.5;
+            Assert.Equal(expected, gradient[b], 9);
+        }
+    }
+
+    private static double SincDerivative(double z)
+    {
+        double a = Math.PI * z;
+        if (Math.Abs(z) < 1e-3)
+            return Math.PI * (-a / 3 + a * a * a / 30);
+        return (Math.Cos(a) - Math.Sin(a) / a) / z;
+    }
+
+    [Theory]
+    [MemberData(nameof(KanVariants.Bases), MemberType = typeof(KanVariants))]
+    public void Float32Basis_AgreesWithFloat64_ToSinglePrecision(KanBasis basis)
+    {
+        // The float32 paths use shorter series and in-place recurrences; they must stay within float32's own conditioning
+        // (T_8 has slope 64 near ±1, so rounding tanh alone moves it by ~4e-6).
+        using var single = KanLayer.Create(3, 1, KanVariants.Options(basis));
+        var x = cat([linspace(-3, 3, 241).unsqueeze(1).expand(-1, 3), randn(200, 3)]);   // grid points and centers included
+        var expected = Float64Basis(single, x);
+        var actual = single.ExpandBasis(x).to(ScalarType.Float64);
+        var error = (actual - expected).abs().max().item<double>();
+        Assert.True(error < 1e-5, $"{basis}: float32 basis off by {error}");
+    }
+
+    private static Tensor Float64Basis(KanLayer layer, Tensor x)
+    {
+        using var copy = KanLayer.Create(layer.InFeatures, layer.OutFeatures, layer.Options);
+        copy.to(ScalarType.Float64);
+        return copy.ExpandBasis(x.to(ScalarType.Float64));
+    }
+
+    [Fact]
     public void PiecewiseLinear_HatsInterpolateLinearlyAndSumToOneEverywhere()
     {
         using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.PiecewiseLinear, GridSize = 4, GridMin = 0, GridMax = 2 });

@@ -8,10 +8,42 @@ public sealed class KanGradientCheckTests
 {
     [Theory]
     [MemberData(nameof(KanVariants.Bases), MemberType = typeof(KanVariants))]
-    public void Backward_MatchesFiniteDifferences_InFloat64(KanBasis basis)
+    public void Backward_MatchesFiniteDifferences_InFloat64(KanBasis basis) =>
+        CheckAgainstFiniteDifferences(KanVariants.Options(basis));
+
+    /// <summary>The code paths the defaults do not take: autograd through order-1 splines, order 2, a single sinc step, RBF without LayerNorm.</summary>
+    public static TheoryData<string, KanLayerOptions> OtherPaths() => new()
+    {
+        { "linear B-spline", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 1, GridSize = 4 } },
+        { "quadratic B-spline, no scaler", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 2, StandaloneSplineScaler = false } },
+        { "quintic B-spline", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 5, GridSize = 3, GridMin = -2, GridMax = 2 } },
+        { "one sinc step", new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [0.25] } },
+        { "RBF without LayerNorm", new KanLayerOptions { Basis = KanBasis.Rbf, RbfLayerNorm = false } },
+        { "Chebyshev degree 1", new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 1 } },
+        { "one harmonic", new KanLayerOptions { Basis = KanBasis.Fourier, Harmonics = 1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherPaths))]
+    public void Backward_MatchesFiniteDifferences_OnOtherCodePaths(string name, KanLayerOptions options)
+    {
+        Assert.NotEmpty(name);
+        CheckAgainstFiniteDifferences(options);
+    }
+
+    [Fact]
+    public void Backward_MatchesFiniteDifferences_AfterAGridUpdate()
+    {
+        manual_seed(12);
+        using var layer = (BSplineKanLayer)KanLayer.Create(3, 2, new KanLayerOptions());
+        layer.UpdateGrid(randn(500, 3) * 0.6, gridEps: 0.1);     // non-uniform knots
+        CheckAgainstFiniteDifferences(layer.Options, layer);
+    }
+
+    private static void CheckAgainstFiniteDifferences(KanLayerOptions options, KanLayer? prepared = null)
     {
         manual_seed(11);
-        using var layer = KanLayer.Create(3, 2, KanVariants.Options(basis));
+        using var layer = prepared ?? KanLayer.Create(3, 2, options);
         layer.to(ScalarType.Float64);
         // Inputs spread over and beyond the grid (±1.8), as hidden activations are.
         var x = (rand(5, 3, dtype: ScalarType.Float64) * 3.6 - 1.8).requires_grad_(true);

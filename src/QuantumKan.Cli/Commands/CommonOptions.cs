@@ -1,0 +1,31 @@
+using System.CommandLine;
+using QuantumKan.Cli.Options;
+using QuantumKan.Audio.Mel;
+
+namespace QuantumKan.Cli.Commands;
+
+/// <summary>Options several commands share, defined once so they read the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "The model zip written by 'qkan train' (or any ML.NET zip with LoadAudio → MelSpectrogram → QuantumKan classifier).",
+        HelpName = "model.zip",
+        Required = true,
+    };
+
+    public static Option<int> Top(int defaultValue) => new Option<int>("--top", "-k")
+    {
+        Description = "How many results to show.",
+        DefaultValueFactory = _ => defaultValue,
+    }.InRange(1, 100_000);
+
+    public static Argument<string> Wav(string description) => new("wav") { Description = description };
+
+    /// <summary>
+    /// The front end a classifier trains on by default: 64 log-mel bands at 16 kHz, mean and standard deviation per band
+    /// over 4 equal time segments (512 values per clip). The segments keep coarse temporal order, which is what tells
+    /// a rising chirp from a falling one; whole-clip pooling cannot.
+    /// </summary>
+    public static LogMelOptions ClassifierFrontEnd { get; } = new() { Layout = FeatureLayout.Pooled, PoolingSegments = 4 };
+}

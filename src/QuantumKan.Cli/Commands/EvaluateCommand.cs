@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.ML;
+using QuantumKan.Cli.Options;
+using QuantumKan.Cli.Plots;
+using QuantumKan.Cli.Presentation;
+using QuantumKan.Cli.Workflow;
+using QuantumKan.ML.Data;
+
+namespace QuantumKan.Cli.Commands;
+
+/// <summary><c>qkan evaluate</c>: whole-set metrics, best and worst classes, a per-class AP chart, optional predictions CSV.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var model = CommonOptions.Model();
+        var data = new DataOptionSet(withSplit: true);
+        var predictions = new Option<string?>("--predictions") { Description = "Also write every clip's scores to this CSV: fname, then one column per class named by its label.", HelpName = "preds.csv" };
+        var plot = new Option<string?>("--plot") { Description = "Where to draw the per-class AP bar chart. Default: <model>.class-ap.png beside the model.", HelpName = "file.png" };
+        var shown = new Option<int>("--show") { Description = "Best and worst classes listed.", DefaultValueFactory = _ => 5 }.InRange(1, 10_000);
+
+        var command = new Command("evaluate", "Score a labeled set with a saved model: mAP, d′, lwlrap (or accuracy for multiclass models), best and worst classes.");
+        command.Options.Add(model);
+        data.AddTo(command);
+        command.Options.Add(predictions);
+        command.Options.Add(plot);
+        command.Options.Add(shown);
+        command.SetAction(parse =>
+        {
+            var r = parse.CommandResult;
+            var loaded = AudioClassifierModel.Load(new MLContext(seed: 1), r.GetValue(model)!);
+            var source = data.Read(r);
+            var plotPath = r.GetValue(plot) is { } p ? Path.GetFullPath(p) : ArtifactPaths.ClassPrecision(r.GetValue(model)!);
+            Run(console, loaded, source, r.GetValue(predictions), plotPath, r.GetValue(shown));
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Evaluates, prints the report, writes the chart (and the predictions CSV when asked).</summary>
+    public static EvaluationResult Run(CliConsole console, AudioClassifierModel model, DataSource source, string? predictionsPath, string plotPath, int shown)
+    {
+        var set = source.LoadForEvaluation(model.ClassNames);
+        if (set.SkippedMissingAudio.Count > 0)
+            console.Warn($"left out {set.SkippedMissingAudio.Count} listed clip(s) whose audio is missing, first: {set.SkippedMissingAudio[0]}");
+        var result = EvaluationWorkflow.Run(model, set, source.EvaluationListing, console);
+        EvaluationReport.Write(console, result, source.Describe(), shown);
+
+        string title = $"Per-class average precision, {source.Split ?? "all"} clips (mAP {result.MultiLabel.MeanAveragePrecision.ToString("F3", CultureInfo.InvariantCulture)})";
+        ClassPrecisionChart.Save(result.ClassNames, result.MultiLabel.AveragePrecision, title, plotPath);
+        console.Out.WriteLine($"Per-class AP chart: {plotPath}");
+        if (predictionsPath is not null)
+        {
+            var full = Path.GetFullPath(predictionsPath);
+            PredictionsCsvWriter.Write(full, result.ClassNames, set.Clips.Select(c => c.Fname).ToArray(), result.Scores);
+            console.Out.WriteLine($"Predictions ({set.Clips.Count} clips × {result.ClassCount} classes): {full}");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
+
+namespace QuantumKan.Cli.Presentation;
+
+/// <summary>
+/// Shows a training run: the bar advances with every optimizer step (examples seen over epochs × clips), its status
+/// shows the running loss, and each epoch leaves one line with every loss component and the validation metrics.
+/// </summary>
+internal sealed class TrainingProgressView(IStepProgress step, int epochs, int examplesPerEpoch) : IProgress<TrainingReport>
+{
+    private int _epoch = -1;
+    private long _seenThisEpoch;
+    private string? _pendingStop; // the trainer reports the stop before the last epoch's summary
+
+    public void Report(TrainingReport value)
+    {
+        switch (value)
+        {
+            case StepReport s:
+                if (s.Epoch != _epoch)
+                {
+                    _epoch = s.Epoch;
+                    _seenThisEpoch = 0;
+                }
+                _seenThisEpoch += s.Examples;
+                step.SetDone((double)s.Epoch * examplesPerEpoch + _seenThisEpoch);
+                if (s.Losses.TryGetValue(LossComponents.Total, out var loss))
+                    step.SetStatus($"epoch {s.Epoch + 1}/{epochs}, loss {loss:F3}");
+                if (s.Skipped)
+                    step.Log($"  step {s.GlobalStep} skipped: {s.SkipReason}");
+                break;
+            case EpochReport e:
+                step.Log(DescribeEpoch(e.Summary, epochs));
+                if (_pendingStop is not null)
+                {
+                    step.Log(_pendingStop);
+                    _pendingStop = null;
+                    step.SetDone((double)epochs * examplesPerEpoch);
+                }
+                break;
+            case EarlyStopReport stop:
+                _pendingStop = $"  stopped early: {stop.Reason}";
+                break;
+        }
+    }
+
+    /// <summary>One line per epoch, e.g. "epoch  3/30  loss 0.812 (cls 0.301 audio 0.912 quantum 0.201 norm 0.000)  val mAP 0.874 …".</summary>
+    public static string DescribeEpoch(EpochSummary s, int epochs)
+    {
+        var losses = s.TrainingLosses;
+        string parts = string.Join(" ", losses.Where(kv => kv.Key != LossComponents.Total).Select(kv => $"{ShortName(kv.Key)} {Number(kv.Value)}"));
+        string line = $"  epoch {(s.Epoch + 1).ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}  " +
+                      $"loss {Number(losses.GetValueOrDefault(LossComponents.Total))} ({parts})";
+        if (s.ValidationMetrics is { Count: > 0 } metrics)
+            line += "  val " + string.Join(" ", MetricOrder.Where(metrics.ContainsKey).Select(m => $"{MetricLabel(m)} {metrics[m]:F3}"));
+        if (s.SkippedSteps > 0)
+            line += $"  ({s.SkippedSteps} steps skipped)";
+        return line;
+    }
+
+    private static readonly string[] MetricOrder =
+        [MetricNames.MeanAveragePrecision, MetricNames.Lwlrap, MetricNames.DPrime, MetricNames.Accuracy, MetricNames.MacroF1, MetricNames.LogLoss];
+
+    /// <summary>The label a metric has in tables and charts.</summary>
+    public static string MetricLabel(string metric) => metric switch
+    {
+        MetricNames.DPrime => "d′",
+        MetricNames.MacroF1 => "macro-F1",
+        MetricNames.LogLoss => "log-loss",
+        _ => metric,
+    };
+
+    /// <summary>A short label for a loss component.</summary>
+    public static string ShortName(string component) => component switch
+    {
+        LossComponents.Classification => "cls",
+        LossComponents.AudioReconstruction => "audio",
+        LossComponents.QuantumFidelity => "quantum",
+        LossComponents.Normalization => "norm",
+        _ => component,
+    };
+
+    private static string Number(double v) => Math.Abs(v) is > 0 and < 1e-3 ? v.ToString("0.0e0", CultureInfo.InvariantCulture) : v.ToString("F3", CultureInfo.InvariantCulture);
+}

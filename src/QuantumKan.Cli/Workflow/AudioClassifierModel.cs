@@ -1,0 +1,115 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using QuantumKan.Audio.Mel;
+using QuantumKan.Core;
+using QuantumKan.ML;
+using QuantumKan.ML.Audio;
+using QuantumKan.ML.Classification;
+
+namespace QuantumKan.Cli.Workflow;
+
+/// <summary>
+/// A trained audio classifier as one ML.NET model zip: <c>LoadAudio</c> (Path → Audio) → <c>MelSpectrogram</c>
+/// (Audio → Features) → the QuantumKan classifier (Features → Score, PredictedLabel, Embedding). Any zip with these
+/// three stages works, including one saved by a user's own ML.NET pipeline.
+/// </summary>
+internal sealed class AudioClassifierModel
+{
+    public const string PathColumn = "Path";
+    public const string AudioColumn = "Audio";
+    public const string FeatureColumn = "Features";
+    public const string ScoreColumn = "Score";
+
+    private AudioClassifierModel(MLContext context, ITransformer chain, DataViewSchema inputSchema, LoadAudioTransformer loader,
+        MelSpectrogramTransformer mel, QuantumKanClassifierTransformer classifier)
+    {
+        Context = context;
+        Chain = chain;
+        InputSchema = inputSchema;
+        Loader = loader;
+        Mel = mel;
+        Classifier = classifier;
+    }
+
+    public MLContext Context { get; }
+
+    /// <summary>The whole pipeline: paths in, scores out.</summary>
+    public ITransformer Chain { get; }
+
+    public DataViewSchema InputSchema { get; }
+
+    public LoadAudioTransformer Loader { get; }
+
+    public MelSpectrogramTransformer Mel { get; }
+
+    public QuantumKanClassifierTransformer Classifier { get; }
+
+    public IReadOnlyList<string> ClassNames => Classifier.ClassNames;
+
+    /// <summary>The front end's featurizer: the same features the pipeline computes, usable on many files in parallel.</summary>
+    public LogMelFeaturizer Featurizer => Mel.Featurizer;
+
+    /// <summary>Puts the audio front end that produced a classifier's features in front of it.</summary>
+    /// <param name="context">The context the classifier was trained in.</param>
+    /// <param name="frontEnd">The log-mel options the training features were computed with.</param>
+    /// <param name="classifier">The trained classifier, reading column <see cref="FeatureColumn"/>.</param>
+    public static AudioClassifierModel Compose(MLContext context, LogMelOptions frontEnd, QuantumKanClassifierTransformer classifier)
+    {
+        var paths = context.Data.LoadFromEnumerable(Array.Empty<AudioPathInput>());
+        var audio = context.Transforms.LoadAudio(AudioColumn, PathColumn, sampleRate: frontEnd.SampleRate)
+            .Append(context.Transforms.MelSpectrogram(new MelSpectrogramOptions(frontEnd) { OutputColumnName = FeatureColumn, InputColumnName = AudioColumn }))
+            .Fit(paths); // nothing is learned: Fit only checks the schema
+        var chain = audio.Append(classifier);
+        var stages = chain.ToArray();
+        return new AudioClassifierModel(context, chain, paths.Schema, (LoadAudioTransformer)stages[0], (MelSpectrogramTransformer)stages[1], classifier);
+    }
+
+    /// <summary>Loads a model zip in <paramref name="context"/> and finds its three stages.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The zip is a model, but not an audio classifier.</exception>
+    public static AudioClassifierModel Load(MLContext context, string path)
+    {
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        var chain = context.LoadQuantumKanModel(path, out var inputSchema);
+        var stages = chain is IEnumerable<ITransformer> many ? many.ToArray() : [chain];
+        var loader = stages.OfType<LoadAudioTransformer>().FirstOrDefault();
+        var mel = stages.OfType<MelSpectrogramTransformer>().FirstOrDefault();
+        var classifier = stages.OfType<QuantumKanClassifierTransformer>().FirstOrDefault();
+        if (loader is null || mel is null || classifier is null)
+            throw new InvalidDataException($"Model '{path}' is not an audio classifier: it needs LoadAudio, MelSpectrogram and a QuantumKan classifier stage, and has {string.Join(" → ", stages.Select(s => s.GetType().Name))}.");
+        return new AudioClassifierModel(context, chain, inputSchema, loader, mel, classifier);
+    }
+
+    /// <summary>Saves the pipeline atomically (a crash never leaves a half-written zip under <paramref name="path"/>).</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { } folder)
+            Directory.CreateDirectory(folder);
+        AtomicFile.Write(full, stream => Context.Model.Save(Chain, InputSchema, new NonClosingStream(stream)));
+    }
+
+    /// <summary>A single-clip prediction engine (not thread-safe: one per thread).</summary>
+    public PredictionEngine<AudioPathInput, ClipScoreOutput> CreatePredictionEngine()
+    {
+        var input = SchemaDefinition.Create(typeof(AudioPathInput));
+        input[0].ColumnName = Loader.Options.InputColumnName;
+        return Context.Model.CreatePredictionEngine<AudioPathInput, ClipScoreOutput>(Chain, inputSchemaDefinition: input);
+    }
+}
+
+/// <summary>The pipeline's input: one WAV path.</summary>
+public sealed class AudioPathInput
+{
+    /// <summary>The WAV file.</summary>
+    public string Path { get; set; } = "";
+}
+
+/// <summary>The pipeline's output read by the CLI: per-class probabilities, in the model's class order.</summary>
+public sealed class ClipScoreOutput
+{
+    /// <summary>Per-class probabilities (sigmoid for multi-label, softmax for multiclass).</summary>
+    public float[] Score { get; set; } = [];
+}

@@ -1,0 +1,81 @@
+using QuantumKan.ML.Data;
+
+namespace QuantumKan.Cli.Workflow;
+
+/// <summary>A labeled audio listing named on the command line: an FSD50K root or a user's CSV, and a split.</summary>
+internal sealed record DataSource(string? Fsd50kRoot, string? CsvPath, string? Split, bool SkipMissing)
+{
+    public static DataSource ForFsd50k(string root, string split, bool skipMissing) => new(Path.GetFullPath(root), null, split, skipMissing);
+
+    public static DataSource ForCsv(string path, string? split, bool skipMissing) => new(null, Path.GetFullPath(path), split, skipMissing);
+
+    /// <summary>The listing file training rows come from (dev.csv or the CSV), for errors about a row.</summary>
+    public string TrainingListing => Fsd50kRoot is not null ? Fsd50kLayout.DevCsv(Fsd50kRoot) : CsvPath!;
+
+    /// <summary>The listing file evaluation rows come from, for errors about a row.</summary>
+    public string EvaluationListing => Fsd50kRoot is null ? CsvPath!
+        : Split is "val" or "train" ? Fsd50kLayout.DevCsv(Fsd50kRoot) : Fsd50kLayout.EvalCsv(Fsd50kRoot);
+
+    private MissingAudioPolicy Missing => SkipMissing ? MissingAudioPolicy.Skip : MissingAudioPolicy.Throw;
+
+    /// <summary>A short description for progress lines, e.g. "FSD50K eval split at /data/fsd50k".</summary>
+    public string Describe() => Fsd50kRoot is not null
+        ? $"FSD50K {Split} split at {Fsd50kRoot}"
+        : Split is null ? CsvPath! : $"{CsvPath} (split {Split})";
+
+    /// <summary>
+    /// The training and validation sets: FSD50K's train and val splits, or a CSV's rows split by its split column
+    /// (val rows validate, every other row trains). Validation is null when the CSV has no val rows.
+    /// </summary>
+    public (LabeledAudioSet Train, LabeledAudioSet? Validation) LoadForTraining()
+    {
+        if (Fsd50kRoot is not null)
+        {
+            var options = new Fsd50kLoadOptions { MissingAudio = Missing };
+            var train = Fsd50kReader.Read(Fsd50kRoot, Fsd50kSplit.Train, options);
+            var validation = Fsd50kReader.Read(Fsd50kRoot, Fsd50kSplit.Val, options);
+            return (train, validation.Clips.Count > 0 ? validation : null);
+        }
+        var all = LabeledAudioCsvReader.Read(CsvPath!, new LabeledAudioCsvOptions { MissingAudio = Missing });
+        var trainClips = all.Clips.Where(c => c.Split != "val").ToArray();
+        var valClips = all.Clips.Where(c => c.Split == "val").ToArray();
+        if (trainClips.Length == 0)
+            throw new AudioDatasetException(CsvPath!, null, "every row is in the val split; nothing is left to train on.");
+        return (new LabeledAudioSet(all.Vocabulary, trainClips, all.SkippedMissingAudio),
+            valClips.Length > 0 ? new LabeledAudioSet(all.Vocabulary, valClips) : null);
+    }
+
+    /// <summary>The clips to evaluate, labeled in the model's class order.</summary>
+    /// <param name="classNames">The model's classes; an FSD50K vocabulary must list the same, a CSV's labels must come from them.</param>
+    public LabeledAudioSet LoadForEvaluation(IReadOnlyList<string> classNames)
+    {
+        if (Fsd50kRoot is not null)
+        {
+            var split = Split switch { "val" => Fsd50kSplit.Val, "train" => Fsd50kSplit.Train, _ => Fsd50kSplit.Eval };
+            var set = Fsd50kReader.Read(Fsd50kRoot, split, new Fsd50kLoadOptions { MissingAudio = Missing });
+            RequireSameClasses(set.Vocabulary, classNames, Fsd50kLayout.VocabularyCsv(Fsd50kRoot));
+            return set;
+        }
+        var all = LabeledAudioCsvReader.Read(CsvPath!, new LabeledAudioCsvOptions
+        {
+            MissingAudio = Missing, Vocabulary = new LabelVocabulary(classNames),
+        });
+        if (Split is null)
+            return all;
+        var clips = all.Clips.Where(c => c.Split == Split).ToArray();
+        if (clips.Length == 0)
+            throw new AudioDatasetException(CsvPath!, null, $"no row has split '{Split}'.");
+        return new LabeledAudioSet(all.Vocabulary, clips, all.SkippedMissingAudio);
+    }
+
+    private static void RequireSameClasses(LabelVocabulary vocabulary, IReadOnlyList<string> classNames, string file)
+    {
+        if (vocabulary.Labels.SequenceEqual(classNames))
+            return;
+        int first = Enumerable.Range(0, Math.Min(vocabulary.Count, classNames.Count)).FirstOrDefault(i => vocabulary.Labels[i] != classNames[i], -1);
+        string where = first >= 0
+            ? $"class {first} is '{vocabulary.Labels[first]}' here but '{classNames[first]}' in the model"
+            : $"it lists {vocabulary.Count} classes, the model {classNames.Count}";
+        throw new AudioDatasetException(file, null, $"the vocabulary differs from the model's classes: {where}.");
+    }
+}

@@ -1,0 +1,164 @@
+using Microsoft.ML;
+using QuantumKan.Core;
+using QuantumKan.Audio.Mel;
+using QuantumKan.Cli.Plots;
+using QuantumKan.Cli.Presentation;
+using QuantumKan.ML.Classification;
+using QuantumKan.ML.Data;
+using QuantumKan.Nn.Network;
+using QuantumKan.Training.Data;
+using QuantumKan.Training.Data.Cache;
+using QuantumKan.Training.Loop;
+
+namespace QuantumKan.Cli.Workflow;
+
+/// <summary>Everything one training run needs, gathered from the command line (or the demo's settings).</summary>
+/// <param name="Data">The labeled clips: train rows train, val rows (or a held-out share) validate.</param>
+/// <param name="ModelPath">Where the model zip goes.</param>
+/// <param name="CacheDirectory">The feature cache folder (features are computed once and reused by later runs).</param>
+/// <param name="FrontEnd">The log-mel options; one fixed-size vector per clip.</param>
+/// <param name="Task">Multi-label or multiclass.</param>
+/// <param name="Network">The architecture.</param>
+/// <param name="Training">Optimization, loss weights, device, workspace.</param>
+/// <param name="Seed">The MLContext seed.</param>
+/// <param name="ValidationFraction">Share of training clips held out when the data has no val rows; 0 for none.</param>
+/// <param name="ResumeFromWorkspace">Continue the run checkpointed in the workspace.</param>
+/// <param name="ContinueFrom">A model to train further (its front end and architecture are kept), or null.</param>
+internal sealed record TrainingPlan(
+    DataSource Data,
+    string ModelPath,
+    string CacheDirectory,
+    LogMelOptions FrontEnd,
+    ClassificationTask Task,
+    QuantumKanNetworkOptions Network,
+    TrainerOptions Training,
+    int Seed,
+    double ValidationFraction,
+    bool ResumeFromWorkspace,
+    AudioClassifierModel? ContinueFrom);
+
+/// <summary>What a training run produced.</summary>
+internal sealed record TrainingOutcome(AudioClassifierModel Model, string ModelPath, string CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
+
+/// <summary>
+/// The <c>train</c> recipe: list the clips, featurize them once into the memory-mapped feature cache (in parallel),
+/// train the QuantumKan classifier streaming from that cache, put the audio front end in front of it, save one model
+/// zip, and draw the training curves beside it.
+/// </summary>
+internal static class TrainingWorkflow
+{
+    public static TrainingOutcome Run(TrainingPlan plan, CliConsole console)
+    {
+        // An unavailable GPU is reported before minutes of featurization, not after.
+        TorchRuntime.ResolveDevice(plan.Training.Device, plan.Training.AllowCpuFallback);
+        var display = new ProgressDisplay(console);
+        var (trainSet, validationSet) = plan.Data.LoadForTraining();
+        ReportSkipped(console, trainSet, validationSet);
+        if (plan.Task == ClassificationTask.Multiclass)
+        {
+            RequireOneLabelPerClip(trainSet, plan.Data.TrainingListing);
+            if (validationSet is not null)
+                RequireOneLabelPerClip(validationSet, plan.Data.TrainingListing);
+        }
+        LogMelOptions frontEnd = plan.ContinueFrom?.Mel.Options ?? plan.FrontEnd; // a continued model keeps its own front end
+        var featurizer = new LogMelClipFeaturizer(frontEnd);
+
+        using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console);
+        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console);
+        IFeatureSource trainSource = train;
+        IFeatureSource? validationSource = validation;
+        if (validation is null && plan.ValidationFraction > 0 && train.ClipCount >= 2)
+        {
+            var (kept, heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
+            (trainSource, validationSource) = (kept, heldOut);
+            console.Out.WriteLine($"No val split: holding out {heldOut.Count} of {train.Count} training clips for validation.");
+        }
+
+        var context = new MLContext(plan.Seed);
+        var options = new QuantumKanClassifierOptions
+        {
+            FeatureColumnName = AudioClassifierModel.FeatureColumn,
+            Network = plan.ContinueFrom?.Classifier.NetworkOptions ?? plan.Network,
+            Training = plan.Training,
+            ResumeFromWorkspace = plan.ResumeFromWorkspace,
+            CancellationToken = console.Cancellation,
+        };
+        var trainer = plan.Task == ClassificationTask.Multiclass
+            ? context.MulticlassClassification.Trainers.QuantumKan(options)
+            : context.MultiLabelClassification().Trainers.QuantumKan(options);
+        int epochs = plan.Training.Epochs;
+        string title = $"Training {plan.Task} classifier ({trainSource.Count} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
+        var classifier = display.Run(title, (double)epochs * trainSource.Count, step =>
+        {
+            options.Progress = new TrainingProgressView(step, epochs, trainSource.Count);
+            return trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);
+        }, plainPercentages: false);
+
+        var model = AudioClassifierModel.Compose(context, frontEnd, classifier);
+        var modelPath = Path.GetFullPath(plan.ModelPath);
+        model.Save(modelPath);
+        var curvesPath = ArtifactPaths.TrainingCurves(modelPath);
+        TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath);
+        return new TrainingOutcome(model, modelPath, curvesPath, trainSource.Count, validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
+    }
+
+    /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>
+    public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, string cacheDirectory,
+        IClipFeaturizer featurizer, CliConsole console)
+    {
+        return display.Run($"{title} ({set.Clips.Count})", set.Clips.Count, step =>
+        {
+            var source = set.OpenFeatureCache(cacheDirectory, featurizer, progress: new Progress(step), cancellationToken: console.Cancellation);
+            var report = source.View.Report;
+            if (report.Reused > 0)
+                step.Log($"  reused the cached features of {report.Reused} clip(s) in {cacheDirectory}");
+            if (report.DiscardedReason is { } reason)
+                step.Log($"  rebuilt the feature cache: {reason}");
+            return source;
+        });
+    }
+
+    private static void ReportSkipped(CliConsole console, params LabeledAudioSet?[] sets)
+    {
+        var skipped = sets.Where(s => s is not null).SelectMany(s => s!.SkippedMissingAudio).ToArray();
+        if (skipped.Length > 0)
+            console.Warn($"left out {skipped.Length} listed clip(s) whose audio is missing, first: {skipped[0]}");
+    }
+
+    private static void RequireOneLabelPerClip(LabeledAudioSet set, string listing)
+    {
+        var clip = set.Clips.FirstOrDefault(c => c.LabelIndices.Count != 1);
+        if (clip is not null)
+            throw new AudioDatasetException(listing, clip.LineNumber,
+                $"clip '{clip.Fname}' has {clip.LabelIndices.Count} labels; --task Multiclass needs exactly one per clip (use MultiLabel otherwise).");
+    }
+
+    // Cache builds report from several threads; the bar counts clips featurized in this build.
+    private sealed class Progress(IStepProgress step) : IProgress<FeatureCacheProgress>
+    {
+        public void Report(FeatureCacheProgress value)
+        {
+            step.SetTotal(Math.Max(value.ToCompute, 1));
+            step.SetDone(value.ToCompute == 0 ? 1 : value.Computed);
+        }
+    }
+}
+
+/// <summary>Where the CLI puts the files that go with a model.</summary>
+internal static class ArtifactPaths
+{
+    /// <summary>model.zip → model.training.png (per-epoch losses and validation metrics).</summary>
+    public static string TrainingCurves(string modelPath) => Beside(modelPath, ".training.png");
+
+    /// <summary>model.zip → model.class-ap.png (per-class AP of the last evaluation).</summary>
+    public static string ClassPrecision(string modelPath) => Beside(modelPath, ".class-ap.png");
+
+    /// <summary>The default feature cache: a "qkan-cache" folder beside the model.</summary>
+    public static string Cache(string modelPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "qkan-cache");
+
+    private static string Beside(string modelPath, string suffix)
+    {
+        var full = Path.GetFullPath(modelPath);
+        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + suffix);
+    }
+}

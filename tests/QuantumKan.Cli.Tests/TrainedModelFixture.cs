@@ -1,0 +1,55 @@
+using QuantumKan.Audio.Synthesis;
+using QuantumKan.ML.Data;
+
+namespace QuantumKan.Cli.Tests;
+
+/// <summary>
+/// A tiny synthetic set in the real FSD50K layout (16 kHz, so it generates and featurizes fast) and a small model
+/// trained on it by <c>qkan train</c> in-process, shared by the round-trip tests.
+/// </summary>
+public sealed class TrainedModelFixture : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public TrainedModelFixture()
+    {
+        DataRoot = _folder.Combine("fsd50k");
+        Vocabulary = SyntheticFsd50kWriter.Write(DataRoot, new SyntheticFsd50kOptions
+        {
+            Sound = new SyntheticSoundSetOptions { Seed = 11, SampleRate = 16_000, MinClipSeconds = 1.0, MaxClipSeconds = 1.5 },
+            TrainClips = 96, ValClips = 24, EvalClips = 32,
+        });
+        ModelPath = _folder.Combine("out", "model.zip");
+        TrainResult = Qkan.Succeed("train", "--fsd50k", DataRoot, "--out", ModelPath, "--epochs", Epochs.ToString(),
+            "--mels", "32", "--modes", "8", "--references", "8", "--semantic-widths", "32", "--seed", "1");
+    }
+
+    public const int Epochs = 3;
+
+    public string DataRoot { get; }
+
+    public LabelVocabulary Vocabulary { get; }
+
+    public string ModelPath { get; }
+
+    public CliResult TrainResult { get; }
+
+    public LabeledAudioSet Eval => Fsd50kReader.Read(DataRoot, Fsd50kSplit.Eval);
+
+    /// <summary>A scratch folder for one test's outputs.</summary>
+    public string NewFolder(string name)
+    {
+        var path = _folder.Combine(name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>The test classes that share one trained model (trained once, before the first of them runs).</summary>
+[CollectionDefinition(Name)]
+public sealed class TrainedModelCollection : ICollectionFixture<TrainedModelFixture>
+{
+    public const string Name = "trained model";
+}
