@@ -6,7 +6,7 @@
   -> B-spline KAN 80 -> 64 (G=5, k=3, SiLU base branch, spline scaler) -> LayerNorm(64) -> B-spline KAN 64 -> C
   decoder: piecewise-linear KAN 80 -> D (G=5, SiLU base branch) rebuilding the standardized input.
 Loss (QuantumKanModel.cs + MultiTaskLoss.cs, classifier defaults): BCE + 0.3 MSE(recon) + 0.3 fidelity contrastive
-(margin 0.1) + 0.1 normalization penalty on the first 4 samples' sampled wavefunctions (N = 1024 grid points).
+(margin 0.1, on the per-mode fidelity F^(1/M)) + 0.1 normalization penalty on the first 4 samples' sampled wavefunctions (N = 1024 grid points).
 
 Every basis is laid out (B, K, in) and contracted with (out, K, in) coefficients in one GEMM, as the C# layers do, so
 both sides run the same algorithm. Initialization follows KanInitialization.cs (variance-preserving, smooth lines).
@@ -234,10 +234,17 @@ class QuantumFieldEmbedding(nn.Module):
         beta_term = (beta.unsqueeze(1) - rb.unsqueeze(0)).square().mul(s2)
         return (alpha_term + beta_term).sum(-1).neg().exp()
 
-    def pairwise_fidelity(self, alpha, beta):
+    def pairwise_log_fidelity(self, alpha, beta):
         z = torch.cat([alpha / (2 * self.sigma), beta * self.sigma], -1)
         difference = z.unsqueeze(1) - z.unsqueeze(0)
-        return difference.square().sum(-1).neg().exp()
+        return difference.square().sum(-1).neg()
+
+    def pairwise_fidelity(self, alpha, beta):
+        return self.pairwise_log_fidelity(alpha, beta).exp()
+
+    def per_mode_pairwise_fidelity(self, alpha, beta):
+        """F^(1/M) = exp(mean_m log F_m): what the contrastive task compares (ContrastiveFidelity.PerMode, the default)."""
+        return (self.pairwise_log_fidelity(alpha, beta) / self.modes).exp()
 
     def density(self, alpha):
         """|psi|^2 on the grid from alpha alone (the phase has modulus 1): Wavefunction.Density."""
@@ -318,7 +325,7 @@ def multitask_loss(net, features, labels, normalization_samples=4, density_penal
     components = {
         "classification": F.binary_cross_entropy_with_logits(logits, labels),
         "audio_reconstruction": F.mse_loss(reconstruction, standardized),
-        "quantum_fidelity": contrastive_loss(e.pairwise_fidelity(alpha, beta), labels),
+        "quantum_fidelity": contrastive_loss(e.per_mode_pairwise_fidelity(alpha, beta), labels),
         "normalization": penalty,
     }
     total = sum(components[name] * LOSS_WEIGHTS[name] for name in components)
