@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using QuantumKan.Audio.Spectral;
 
@@ -159,14 +160,27 @@ public sealed class SincResampler
         if (output.Length != OutputLength(input.Length))
             throw new ArgumentException($"output must hold {OutputLength(input.Length)} samples, not {output.Length}.", nameof(output));
         // Zero-pad once (width before, width + O after) so no tap needs a bounds test; index i of the input is at i + padLeft.
-        var padded = new float[_padLeft + input.Length + _padRight];
-        input.CopyTo(padded.AsSpan(_padLeft));
-        int o = _reducedOriginal, n = _reducedTarget;
-        for (int j = 0; j < output.Length; j++)
+        // The padded copy is pooled: it is as long as the input, so a fresh array per clip would be a large-object-heap
+        // allocation every call.
+        int length = _padLeft + input.Length + _padRight;
+        var pooled = ArrayPool<float>.Shared.Rent(length);
+        try
         {
-            int k = j / n, p = j - k * n;
-            int start = _padLeft + k * o + _inputOffset[p];
-            output[j] = SimdKernels.Dot(new ReadOnlySpan<float>(_taps, _tapOffset[p], _tapCount[p]), new ReadOnlySpan<float>(padded, start, _tapCount[p]));
+            var padded = pooled.AsSpan(0, length);
+            padded[.._padLeft].Clear();
+            input.CopyTo(padded[_padLeft..]);
+            padded[(_padLeft + input.Length)..].Clear();
+            int o = _reducedOriginal, n = _reducedTarget;
+            for (int j = 0; j < output.Length; j++)
+            {
+                int k = j / n, p = j - k * n;
+                int start = _padLeft + k * o + _inputOffset[p];
+                output[j] = SimdKernels.Dot(new ReadOnlySpan<float>(_taps, _tapOffset[p], _tapCount[p]), padded.Slice(start, _tapCount[p]));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pooled);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 namespace QuantumKan.Audio.Wav;
 
 /// <summary>
@@ -24,7 +25,29 @@ public static class WavDecoder
     public static AudioClip Decode(string path, WavDecodeOptions? options = null)
     {
         options ??= WavDecodeOptions.Default;
-        return Decode(ReadFile(path, options), path, options);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        if (!fs.CanSeek || fs.Length > options.MaxFileBytes || fs.Length > Array.MaxLength)
+            return Decode(ReadStream(fs, path, options.MaxFileBytes), path, options);
+        // The file's bytes only live until its samples are decoded: a pooled buffer spares a large-object-heap array per
+        // clip (hundreds of kB), which over a data set is what grows the process's peak memory (see bench/RESULTS.md).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)fs.Length);
+        try
+        {
+            int read = 0;
+            while (read < (int)fs.Length)
+            {
+                int n = fs.Read(buffer, read, (int)fs.Length - read);
+                if (n == 0)
+                    break; // The file shrank while being read: decode what it delivered.
+                read += n;
+            }
+            return Decode(buffer.AsSpan(0, read), path, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Decodes a WAV file from a stream, read from its current position to its end.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -129,8 +130,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
                 {
                     getPath(ref path);
                     var file = _parent.ResolvePath(path.ToString());
-                    var bytes = ReadFile(file);
-                    return _parent.LoadClip(bytes, file);
+                    return LoadFile(file);
                 };
             }
             else
@@ -156,12 +156,26 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
             return [getter];
         }
 
-        private byte[] ReadFile(string path)
+        // The file's bytes live only until its samples are decoded, so they go in a pooled buffer: a fresh array per row
+        // would be a large-object-heap allocation for any clip over ~85 kB.
+        private float[] LoadFile(string path)
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > _parent.Options.MaxFileBytes)
-                throw new AudioFormatException(path, $"the file is {info.Length} bytes, above the {_parent.Options.MaxFileBytes}-byte limit");
-            return File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            long length = stream.Length;
+            if (length > _parent.Options.MaxFileBytes || length > Array.MaxLength)
+                throw new AudioFormatException(path, $"the file is {length} bytes, above the {Math.Min(_parent.Options.MaxFileBytes, Array.MaxLength)}-byte limit");
+            var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+            try
+            {
+                int read = 0, n;
+                while (read < length && (n = stream.Read(buffer, read, (int)length - read)) > 0)
+                    read += n;
+                return _parent.LoadClip(buffer.AsSpan(0, read), path);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

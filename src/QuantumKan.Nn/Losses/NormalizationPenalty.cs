@@ -33,4 +33,16 @@ public sealed class NormalizationPenalty : nn.Module<Tensor, Tensor, Tensor>
         var norm = Quantum.Wavefunction.Norm(new Quantum.SampledWavefunction(real, imag), Spacing); // (...)
         return (norm - 1).square().mean().MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The same penalty from sampled densities |ψ_j|² (..., N), for instance <see cref="Quantum.Wavefunction.Density"/> of
+    /// closed-form packets: the mean over states of <c>(Δx·Σ_j |ψ_j|² − 1)²</c>, a scalar on the density's device.
+    /// </summary>
+    public Tensor FromDensity(Tensor density)
+    {
+        ArgumentNullException.ThrowIfNull(density);
+        using var scope = NewDisposeScope();
+        var norm = density.sum(-1).mul(Spacing); // (...)
+        return (norm - 1).square().mean().MoveToOuterDisposeScope();
+    }
 }

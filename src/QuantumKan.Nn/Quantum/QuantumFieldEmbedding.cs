@@ -103,10 +103,43 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Expected features (batch, {InFeatures}); got ({string.Join(", ", features.shape)}).", nameof(features));
         using var scope = NewDisposeScope();
         var x = Standardize(features);                                               // (B, D)
-        var alpha = alpha_extractor.call(x).tanh() * Grid.MaxCenter;                 // (B, M)
-        var beta = beta_extractor.call(x).tanh() * Options.BetaMax;                  // (B, M)
-        var gamma = gamma_extractor.call(x).tanh() * Math.PI;                        // (B, M)
+        var (uAlpha, uBeta, uGamma) = Extract(x);                                    // (B, M) each
+        var alpha = uAlpha.tanh() * Grid.MaxCenter;
+        var beta = uBeta.tanh() * Options.BetaMax;
+        var gamma = uGamma.tanh() * Math.PI;
         return new CoherentStateParameters(alpha.MoveToOuterDisposeScope(), beta.MoveToOuterDisposeScope(), gamma.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The three extractors' unbounded outputs u: standardized x (B, D) → (B, M) each. When every extractor is one
+    /// Chebyshev layer (the default), they all expand the same x into the same basis, so the basis is expanded once and
+    /// contracted with each extractor's own coefficients: one tanh and one recurrence instead of three (measured in
+    /// bench/RESULTS.md). The result, the parameters and their gradients are those of the three separate calls.
+    /// </summary>
+    private (Tensor Alpha, Tensor Beta, Tensor Gamma) Extract(Tensor x)
+    {
+        if (!SharesExtractorBasis(x))
+            return (alpha_extractor.call(x), beta_extractor.call(x), gamma_extractor.call(x));
+        var basis = ChebyshevKanLayer.Evaluate(x, Options.Extractor.Degree);        // (B, K + 1, D), contiguous
+        var flat = basis.view(basis.shape[0], -1);                                   // (B, (K + 1)·D)
+        return (Contract(flat, alpha_extractor), Contract(flat, beta_extractor), Contract(flat, gamma_extractor));
+    }
+
+    // The shared path needs single-layer Chebyshev extractors and an input they accept; anything else (hidden layers,
+    // another basis, or a dtype/device mismatch, which the layers report with a clear error) takes the layers' own path.
+    private bool SharesExtractorBasis(Tensor x)
+    {
+        if (Options.HiddenWidths.Length != 0 || Options.Extractor.Basis != KanBasis.Chebyshev)
+            return false;
+        var coefficients = alpha_extractor.Layers[0].Coefficients;
+        return x.dtype == coefficients.dtype && x.device_type == coefficients.device_type && x.device_index == coefficients.device_index;
+    }
+
+    // (B, (K + 1)·D) basis with an extractor's (M, K + 1, D) coefficients → (B, M), the layer's own single GEMM.
+    private static Tensor Contract(Tensor flatBasis, KanNetwork extractor)
+    {
+        var coefficients = extractor.Layers[0].Coefficients;
+        return nn.functional.linear(flatBasis, coefficients.view(coefficients.shape[0], -1));
     }
 
     /// <summary>The standardized features the extractors see: <c>(x − mean)/std</c>, (B, D) → (B, D).</summary>

@@ -45,7 +45,10 @@ public sealed class QuantumKanModel : ITrainableModel
     /// <inheritdoc />
     public ModelOutput Forward(TrainingBatch batch)
     {
-        var o = Network.ForwardAll(batch.Features);
+        // The network takes flat feature vectors; a source with a shaped layout (the feature cache's [segments, statistics,
+        // mels] or [frames, mels] patches) is read row-major, so flattening each example keeps its values in order.
+        var features = batch.Features.dim() == 2 ? batch.Features : batch.Features.reshape(batch.Size, -1); // (B, D)
+        var o = Network.ForwardAll(features);
         var aux = new Dictionary<string, Tensor>
         {
             [LossComponents.AudioReconstruction] = nn.functional.mse_loss(o.Reconstruction, o.StandardizedInput),
@@ -54,10 +57,10 @@ public sealed class QuantumKanModel : ITrainableModel
         int samples = Math.Min(Network.Options.NormalizationSamples, batch.Size);
         if (samples > 0)
         {
-            // The penalty's definition samples B·M·N complex values; a few samples per batch keep it cheap.
-            var head = new Nn.Quantum.CoherentStateParameters(o.State.Alpha[..samples], o.State.Beta[..samples], o.State.Gamma[..samples]);
-            var psi = Network.Embedding.SampleWavefunction(head);
-            aux[LossComponents.Normalization] = _normalization.call(psi.Real, psi.Imag);
+            // The penalty's definition samples B·M·N values of |ψ|²; a few samples per batch keep it cheap. The packets
+            // are closed-form, so |ψ|² comes straight from α (Wavefunction.Density), without the phase's cos and sin.
+            var density = Nn.Quantum.Wavefunction.Density(o.State.Alpha[..samples], Network.Embedding.Grid); // (S, M, N)
+            aux[LossComponents.Normalization] = _normalization.FromDensity(density);
         }
         return new ModelOutput(o.Logits, aux);
     }

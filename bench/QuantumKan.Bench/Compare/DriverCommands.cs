@@ -1,0 +1,70 @@
+using System.CommandLine;
+
+namespace QuantumKan.Bench.Compare;
+
+/// <summary>
+/// The driver modes of the bench project (separate from BenchmarkDotNet), which bench/run.sh calls:
+/// <c>generate</c> writes the shared data set, <c>compare</c> measures the figures the PyTorch reference measures
+/// (featurization, training, single-clip latency, peak RSS, quality), <c>scale</c> measures one point of the scaling run.
+/// </summary>
+internal static class DriverCommands
+{
+    public static readonly string[] Names = ["generate", "compare", "scale"];
+
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("QuantumKan bench driver (BenchmarkDotNet runs when the first argument is not a driver mode).");
+        root.Subcommands.Add(Generate());
+        root.Subcommands.Add(Compare());
+        root.Subcommands.Add(Scale());
+        return root.Parse(args).Invoke();
+    }
+
+    private static Option<string> DataOption() => new("--data") { Description = "Root folder of the generated data set (FSD50K layout).", Required = true };
+
+    private static Option<int> IntOption(string name, int value, string description) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Command Generate()
+    {
+        var data = DataOption();
+        var train = IntOption("--train", 960, "Clips in the train split.");
+        var eval = IntOption("--eval", 320, "Clips in the eval split.");
+        var seed = IntOption("--seed", 1, "Seed of the synthetic set.");
+        var command = new Command("generate", "Writes the synthetic multi-label set (44.1 kHz, 1–4 s clips), unless it is already there.") { data, train, eval, seed };
+        command.SetAction(p =>
+        {
+            BenchDataSet.Generate(p.GetValue(data)!, p.GetValue(train), p.GetValue(eval), p.GetValue(seed));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var data = DataOption();
+        var output = new Option<string>("--out") { Description = "JSON file to write.", Required = true };
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads for training and inference.");
+        var epochs = IntOption("--epochs", 20, "Training epochs (the first is excluded from the throughput).");
+        var batch = IntOption("--batch", 32, "Batch size.");
+        var seed = IntOption("--seed", 1, "MLContext seed.");
+        var repeats = IntOption("--infer-repeats", 1, "Passes over the eval clips for the latency percentiles.");
+        var npy = new Option<string?>("--features-npy") { Description = "Write the training features here (.npy) for the reference's parity check." };
+        var command = new Command("compare", "Measures this project's side of bench/run.sh.") { data, output, threads, epochs, batch, seed, repeats, npy };
+        command.SetAction(p => CompareRun.Execute(new CompareRun.Settings(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(threads),
+            p.GetValue(epochs), p.GetValue(batch), p.GetValue(seed), p.GetValue(repeats), p.GetValue(npy))));
+        return command;
+    }
+
+    private static Command Scale()
+    {
+        var data = DataOption();
+        var output = new Option<string>("--out") { Description = "JSON file to write.", Required = true };
+        var cache = new Option<string>("--cache") { Description = "Feature cache folder (rebuilt from scratch).", Required = true };
+        var epochs = IntOption("--epochs", 3, "Training epochs.");
+        var clips = IntOption("--clips", 256, "Use the first this many train clips.");
+        var command = new Command("scale", "Featurizes train clips into the on-disk feature cache and trains from it: time and peak RSS.") { data, clips, output, cache, epochs };
+        command.SetAction(p => ScalingPoint.Execute(p.GetValue(data)!, p.GetValue(clips), p.GetValue(cache)!, p.GetValue(output)!, p.GetValue(epochs)));
+        return command;
+    }
+}
