@@ -2,7 +2,7 @@
 # QuantumKan vs PyTorch 1.13 + torchaudio 0.13, side by side, in one invocation.
 #
 #   bench/run.sh [--rounds N] [--epochs E] [--train N] [--eval N] [--threads N] [--no-scaling] [--scaling-base N]
-#                [--optimized-reference] [--openblas-reference] [--quick] [--work DIR]
+#                [--optimized-reference] [--openblas-reference] [--quick] [--probe] [--work DIR]
 #
 # Builds bench/QuantumKan.Bench (Release), generates one synthetic multi-label data set (FSD50K layout, 44.1 kHz WAVs),
 # then per round runs this project's driver (`QuantumKan.Bench compare`) and the PyTorch reference
@@ -17,11 +17,13 @@
 # nothing is installed system-wide): it shows how much of the gap is the peer's BLAS.
 # A QuantumKan run that crashes is retried once and counted (see RESULTS.md: a TorchSharp 0.107 Scalar lifetime race).
 # --quick is the CI smoke run: tiny sizes, one epoch pair, no scaling.
+# --probe runs only the option probe behind the network's defaults (QuantumKanNetworkOptions): each variant and the
+# same-size MLP, two seeds, on the same data set (about 7 minutes on 2 cores); no PyTorch needed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_BENCH_WORK:-/tmp/qkan-bench}"
-ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0 OPENBLAS_REFERENCE=0
+PROBE=0 ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0 OPENBLAS_REFERENCE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -34,11 +36,21 @@ while [[ $# -gt 0 ]]; do
     --openblas-reference) OPENBLAS_REFERENCE=1; shift ;;
     --scaling-base) SCALING_BASE="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
+    --probe) PROBE=1; shift ;;
     --quick) ROUNDS=1 EPOCHS=2 TRAIN=64 EVAL=32 SCALING=0; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+if [[ "$PROBE" -eq 1 ]]; then
+  dotnet build "$ROOT/bench/QuantumKan.Bench" -c Release -v quiet -nologo | grep -E "error|Warn" || true
+  BENCH=(dotnet "$ROOT/bench/QuantumKan.Bench/bin/Release/net10.0/QuantumKan.Bench.dll")
+  mkdir -p "$WORK"
+  "${BENCH[@]}" generate --data "$WORK/data-$TRAIN-$EVAL" --train "$TRAIN" --eval "$EVAL"
+  QKAN_NUM_THREADS="$THREADS" "${BENCH[@]}" probe --data "$WORK/data-$TRAIN-$EVAL" --epochs "$EPOCHS" --out "$WORK/probe-$(date -u +%Y%m%dT%H%M%SZ).json"
+  exit 0
+fi
 
 PY=/usr/bin/python3
 if ! "$PY" -c 'import torch, torchaudio' 2>/dev/null; then

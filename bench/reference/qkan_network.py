@@ -1,10 +1,10 @@
 """PyTorch 1.13 port of QuantumKanNetwork with its default options, op for op (see the C# files named below).
 
-  features (B, D) -> standardize -> three Chebyshev KAN extractors (degree 8 on tanh(x)) -> tanh bounds:
+  features (B, D) -> standardize -> three Chebyshev KAN extractors (32 modes each, degree 2 on tanh(x)) -> tanh bounds:
       alpha = 4.5 tanh(u_a), beta = 2 tanh(u_b), gamma = pi tanh(u_g)                 (QuantumFieldEmbedding.cs)
-  representation [alpha/4.5, beta/2, cos gamma, sin gamma, F(state, K=16 learned reference states)]  (QuantumKanNetwork.cs)
-  -> B-spline KAN 80 -> 64 (G=5, k=3, SiLU base branch, spline scaler) -> LayerNorm(64) -> B-spline KAN 64 -> C
-  decoder: piecewise-linear KAN 80 -> D (G=5, SiLU base branch) rebuilding the standardized input.
+  representation [alpha/4.5, beta/2, cos gamma, sin gamma, F(state, K=16 learned reference states)] (4*32 + 16 = 144 wide)  (QuantumKanNetwork.cs)
+  -> B-spline KAN 144 -> 64 (G=5, k=3, SiLU base branch, spline scaler) -> LayerNorm(64) -> B-spline KAN 64 -> C
+  decoder: piecewise-linear KAN 144 -> D (G=5, SiLU base branch) rebuilding the standardized input.
 Loss (QuantumKanModel.cs + MultiTaskLoss.cs, classifier defaults): BCE + 0.3 MSE(recon) + 0.3 fidelity contrastive
 (margin 0.1, on the per-mode fidelity F^(1/M)) + 0.1 normalization penalty on the first 4 samples' sampled wavefunctions (N = 1024 grid points).
 
@@ -178,8 +178,8 @@ class PiecewiseLinearKan(nn.Module):
 
 
 class QuantumFieldEmbedding(nn.Module):
-    def __init__(self, in_features, modes=16, references=16, sigma=1.5, half_width=12.0, points=1024, edge_margin=5.0,
-                 beta_max=2.0, degree=8, initial_spread=1.0, fused=False):
+    def __init__(self, in_features, modes=32, references=16, sigma=1.5, half_width=12.0, points=1024, edge_margin=5.0,
+                 beta_max=2.0, degree=2, initial_spread=1.0, fused=False):
         super().__init__()
         self.modes, self.sigma, self.beta_max, self.fused = modes, sigma, beta_max, fused
         self.max_center = half_width - edge_margin * sigma
@@ -336,7 +336,7 @@ def parameter_count(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
-def expected_parameter_count(in_features, classes, modes=16, references=16, degree=8, semantic=64, grid=5, order=3):
+def expected_parameter_count(in_features, classes, modes=32, references=16, degree=2, semantic=64, grid=5, order=3):
     """The C# network's count from its layer formulas, asserted against both sides."""
     r = 4 * modes + references
     extractors = 3 * modes * (degree + 1) * in_features + 2 * references * modes

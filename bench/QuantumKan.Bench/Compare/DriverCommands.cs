@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "scale"];
+    public static readonly string[] Names = ["generate", "compare", "scale", "probe"];
 
     public static int Run(string[] args)
     {
@@ -17,6 +17,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Generate());
         root.Subcommands.Add(Compare());
         root.Subcommands.Add(Scale());
+        root.Subcommands.Add(Probe());
         return root.Parse(args).Invoke();
     }
 
@@ -65,6 +66,18 @@ internal static class DriverCommands
         var clips = IntOption("--clips", 256, "Use the first this many train clips.");
         var command = new Command("scale", "Featurizes train clips into the on-disk feature cache and trains from it: time and peak RSS.") { data, clips, output, cache, epochs };
         command.SetAction(p => ScalingPoint.Execute(p.GetValue(data)!, p.GetValue(clips), p.GetValue(cache)!, p.GetValue(output)!, p.GetValue(epochs)));
+        return command;
+    }
+
+    private static Command Probe()
+    {
+        var data = DataOption();
+        var output = new Option<string>("--out") { Description = "JSON file to write.", Required = true };
+        var epochs = IntOption("--epochs", 20, "Training epochs.");
+        var seeds = IntOption("--seeds", 2, "MLContext seeds 1..N per variant.");
+        var only = new Option<string?>("--only") { Description = "Run only the variants whose name contains this text ('mlp' for the baseline)." };
+        var command = new Command("probe", "Trains the network variants behind the defaults and the same-size MLP: held-out and training mAP.") { data, output, epochs, seeds, only };
+        command.SetAction(p => ProbeRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(epochs), p.GetValue(seeds), p.GetValue(only)));
         return command;
     }
 }
