@@ -294,7 +294,7 @@ class QuantumKanNetwork(nn.Module):
 def contrastive_loss(fidelity, labels, margin=0.1):
     hot = labels.ne(0).double()
     shares = hot.matmul(hot.t()).gt(0)
-    off_diagonal = torch.eye(labels.shape[0], dtype=torch.bool).logical_not()
+    off_diagonal = torch.eye(labels.shape[0], dtype=torch.bool, device=labels.device).logical_not()
     positive = shares.logical_and(off_diagonal).to(fidelity.dtype)
     negative = shares.logical_not().logical_and(off_diagonal).to(fidelity.dtype)
     positive_term = ((1 - fidelity) * positive).sum() / positive.sum().clamp_min(1)

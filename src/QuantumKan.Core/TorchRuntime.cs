@@ -75,12 +75,24 @@ public static class TorchRuntime
     public static T Seeded<T>(long seed, Func<T> draw)
     {
         ArgumentNullException.ThrowIfNull(draw);
-        EnsureInitialized();
-        lock (RngGate)
+        return WithGenerator(() =>
         {
             torch.manual_seed(seed);
             return draw();
-        }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="use"/> (reseeding, saving or restoring torch's global generator) under the same lock as
+    /// <see cref="Seeded{T}"/>, so it cannot reseed the generator in the middle of another caller's seeded draws.
+    /// </summary>
+    /// <param name="use">The work on the generator.</param>
+    public static T WithGenerator<T>(Func<T> use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        EnsureInitialized();
+        lock (RngGate)
+            return use();
     }
 
     /// <summary>The number of threads libtorch uses inside one operator (intra-op parallelism).</summary>

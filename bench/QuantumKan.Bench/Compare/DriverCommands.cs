@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "scale", "probe"];
+    public static readonly string[] Names = ["generate", "compare", "scale", "probe", "device"];
 
     public static int Run(string[] args)
     {
@@ -18,6 +18,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Compare());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
+        root.Subcommands.Add(Device());
         return root.Parse(args).Invoke();
     }
 
@@ -78,6 +79,19 @@ internal static class DriverCommands
         var only = new Option<string?>("--only") { Description = "Run only the variants whose name contains this text ('mlp' for the baseline)." };
         var command = new Command("probe", "Trains the network variants behind the defaults and the same-size MLP: held-out and training mAP.") { data, output, epochs, seeds, only };
         command.SetAction(p => ProbeRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(epochs), p.GetValue(seeds), p.GetValue(only)));
+        return command;
+    }
+
+    private static Command Device()
+    {
+        var data = DataOption();
+        var output = new Option<string>("--out") { Description = "JSON file to write.", Required = true };
+        var devices = new Option<string[]>("--devices") { Description = "Devices to train on.", DefaultValueFactory = _ => ["cpu", "cuda"], AllowMultipleArgumentsPerToken = true };
+        var epochs = IntOption("--epochs", 20, "Training epochs on the bench set.");
+        var batches = new Option<int[]>("--batches") { Description = "Batch sizes on the bench set.", DefaultValueFactory = _ => [32, 256], AllowMultipleArgumentsPerToken = true };
+        var npy = new Option<string?>("--npy-prefix") { Description = "Write the training features and labels as <prefix>features.npy and <prefix>labels.npy (for bench/reference/device_train.py)." };
+        var command = new Command("device", "Trains on each device (the GPU check): clips/s and held-out mAP, plus an FSD50K-sized step.") { data, output, devices, epochs, batches, npy };
+        command.SetAction(p => DeviceRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(devices)!, p.GetValue(epochs), p.GetValue(batches)!, p.GetValue(npy)));
         return command;
     }
 }

@@ -60,7 +60,7 @@ public sealed class TrainingCheckpoint
     {
         var meta = new CheckpointMetadata(
             CheckpointContainer.FormatVersion, task, options, Clone(state), DateTime.UtcNow, ParameterLayout.Of(module));
-        using var rng = torch.random.get_rng_state();
+        using var rng = TorchRuntime.WithGenerator(torch.random.get_rng_state);
         return new TrainingCheckpoint(meta, SerializeModule(module), bestModel, SerializeOptimizer(optimizer), rng.bytes.ToArray(), "memory");
     }
 
@@ -163,7 +163,11 @@ public sealed class TrainingCheckpoint
     internal void RestoreTorchRng()
     {
         using var state = torch.tensor(_torchRng, ScalarType.Byte);
-        torch.random.set_rng_state(state);
+        TorchRuntime.WithGenerator(() =>
+        {
+            torch.random.set_rng_state(state);
+            return 0;
+        });
     }
 
     private static byte[] SerializeOptimizer(OptimizerHelper optimizer)

@@ -97,7 +97,7 @@ public sealed class Trainer
     {
         if (resumeFrom is null)
         {
-            torch.random.manual_seed(_options.Seed);
+            TorchRuntime.WithGenerator(() => torch.random.manual_seed(_options.Seed));
             return new TrainingState { TrainingSetSize = trainCount };
         }
         ResumeCompatibility.Check(resumeFrom, _task, _options, trainCount, allowOptionChanges);

@@ -67,6 +67,25 @@ public class MulticlassTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TrainingsRunningAtOnce_GiveTheSameWeightsAsAlone()
+    {
+        // Network initialization draws from torch's one process-wide generator; concurrent Fits must not interleave draws.
+        var rows = Rows(0, 48);
+        float[] Train(int seed)
+        {
+            var ml = new MLContext(seed: seed);
+            var model = ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.MulticlassClassification.Trainers.QuantumKan("Label", "Features", epochs: 1)).Fit(Load(ml, rows));
+            return model.LastTransformer.Checkpoint.ModelState.ToArray().Select(b => (float)b).ToArray();
+        }
+        var alone = new[] { Train(11), Train(12), Train(13), Train(14) };
+        var together = new float[4][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => together[i] = Train(11 + i));
+        for (int i = 0; i < 4; i++)
+            Assert.Equal(alone[i], together[i]);
+    }
+
+    [Fact]
     public void NaNFeature_FailsNamingColumnAndRow()
     {
         var rows = Rows(0, 40);
