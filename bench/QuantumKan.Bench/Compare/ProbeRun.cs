@@ -94,13 +94,18 @@ internal static class ProbeRun
             var defaultsParameters = ParameterCountOfDefaults(d, classes);
             var evalMaps = new List<double>();
             var watch = Stopwatch.StartNew();
+            string model = "";
+            long mlpParameters = 0;
             for (int seed = 1; seed <= seeds; seed++)
             {
                 var result = new Dictionary<string, object>();
                 MlpBaseline.Run(train, eval, defaultsParameters, epochs, 32, seed, result);
-                evalMaps.Add((double)((Dictionary<string, object>)result["quality_mlp"])["eval_map"]);
+                var quality = (Dictionary<string, object>)result["quality_mlp"];
+                evalMaps.Add((double)quality["eval_map"]);
+                model = (string)quality["model"];
+                mlpParameters = (long)quality["parameters"];
             }
-            Report(rows, $"MLP, same size as the defaults ({defaultsParameters:N0} parameters)", defaultsParameters, evalMaps, [], watch.Elapsed.TotalSeconds / seeds);
+            Report(rows, $"{model}, the defaults' size", (int)mlpParameters, evalMaps, [], watch.Elapsed.TotalSeconds / seeds);
         }
         File.WriteAllText(output, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
