@@ -47,6 +47,10 @@ internal static class ProbeRun
             Semantic = new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 3 }, Head = new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 3 },
         }, weights);
         yield return new("32 modes, degree 2, semantic width 128", Net(32, 2, ContrastiveFidelity.PerMode) with { SemanticWidths = [128] }, weights);
+        yield return new("32 modes, degree 2, auxiliary weights 1 (the original's)", Net(32, 2, ContrastiveFidelity.PerMode),
+            weights with { AudioReconstruction = 1.0, QuantumFidelity = 1.0 });
+        yield return new("32 modes, degree 2, auxiliary weights 0.1", Net(32, 2, ContrastiveFidelity.PerMode),
+            weights with { AudioReconstruction = 0.1, QuantumFidelity = 0.1 });
         yield return new("32 modes, degree 2, reconstruction weight 1", Net(32, 2, ContrastiveFidelity.PerMode), weights with { AudioReconstruction = 1.0 });
     }
 
