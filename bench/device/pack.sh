@@ -21,4 +21,4 @@ tar -cJf .gpu/app.tar.xz -C .gpu/app . && rm -rf .gpu/app
 DOTNET_ROOT_DIR="$(dirname "$(readlink -f "$(command -v dotnet)")")"
 tar -C "$DOTNET_ROOT_DIR" -cf - dotnet host shared/Microsoft.NETCore.App | xz -T0 -6 > .gpu/dotnet-rt.tar.xz
 ls -la .gpu
-echo "carry: .gpu/app.tar.xz .gpu/dotnet-rt.tar.xz .gpu/native-list.txt; run: bash bench/device/run-on-device.sh"
+echo "carry: .gpu/app.tar.xz .gpu/dotnet-rt.tar.xz .gpu/native-list.txt; run: bash bench/device/run-on-device.sh (or threads-on-device.sh)"

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using System.CommandLine;
 using System.Globalization;
 using System.CommandLine.Help;
@@ -64,8 +65,14 @@ public static class CliApp
         if (errors.Count > 0)
             return ReportUsage(parse, errors, console);
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        int? previousThreads = null;
         try
         {
+            if (parse.GetValue(CliOptions.Threads) is int threads)
+            {
+                previousThreads = TorchRuntime.IntraOpThreads;
+                TorchRuntime.SetIntraOpThreads(threads);
+            }
             return parse.Invoke(config);
         }
         catch (Exception ex)
@@ -74,6 +81,8 @@ public static class CliApp
         }
         finally
         {
+            if (previousThreads is int previous)
+                TorchRuntime.SetIntraOpThreads(previous); // in-process callers (tests) get their setting back
             console.Out.Flush();
             console.Error.Flush();
         }
@@ -88,6 +97,7 @@ public static class CliApp
             new VersionOption(),
         };
         root.Options.Add(CliOptions.Verbose);
+        root.Options.Add(CliOptions.Threads);
         foreach (var command in CommandRegistry.All(console))
             root.Subcommands.Add(command);
         // "qkan" alone lists the commands rather than doing nothing.
@@ -119,6 +129,23 @@ public static class CliApp
 
 internal static class CliOptions
 {
+    public static readonly Option<int?> Threads = CreateThreads();
+
+    private static Option<int?> CreateThreads()
+    {
+        var option = new Option<int?>("--threads")
+        {
+            Description = "libtorch intra-op threads (default: QKAN_NUM_THREADS, else every logical processor). Small networks often train fastest on 1.",
+            Recursive = true,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+                result.AddError("--threads must be at least 1.");
+        });
+        return option;
+    }
+
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "Show full exception details (stack traces) on failure.",

@@ -11,6 +11,7 @@ public class ArgumentErrorTests
     [InlineData("train", "--epochs", "0", "--csv", "x.csv")]
     [InlineData("train", "--fsd50k", "root", "--lr", "fast")]
     [InlineData("mel", "a.wav")]                                              // --out is required
+    [InlineData("mel", "a.wav", "--out", "x.npy", "--threads", "0")]
     [InlineData("evaluate", "--model", "m.zip", "--fsd50k", "root", "--split", "test")]
     public void BadArguments_ExitWithUsage(params string[] args)
     {

@@ -17,7 +17,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DeviceRun
 {
-    public static int Execute(string dataPath, string output, string[] devices, int epochs, int[] batches, string? npyPrefix)
+    public static int Execute(string dataPath, string output, string[] devices, int epochs, int[] batches, string? npyPrefix, int wideClips)
     {
         TorchRuntime.EnsureInitialized();
         var info = new Dictionary<string, object>
@@ -49,18 +49,8 @@ internal static class DeviceRun
         }
 
         // FSD50K-sized: 1 s patches of 96 mels × 101 frames (9,696 features), 200 classes; random features and labels.
-        var random = new Random(1);
-        const int n = 4096, wide = 9_696, many = 200;
-        var x = new float[n * wide];
-        for (int i = 0; i < x.Length; i++)
-            x[i] = (float)(random.NextDouble() * 2 - 1);
-        var y = new float[n * many];
-        for (int i = 0; i < n; i++)
-            y[i * many + random.Next(many)] = 1;
-        var wideSource = new InMemoryFeatureSource(x, [wide], y, many);
-        var names = Enumerable.Range(0, many).Select(c => $"class{c}").ToArray();
-        foreach (var device in devices)
-            rows.Add(Train($"FSD50K-sized, D = {wide}, {many} classes, random", device, wideSource, null, names, 3, 32));
+        if (wideClips > 0)
+            rows.AddRange(WideRuns(devices, wideClips));
 
         info["runs"] = rows;
         File.WriteAllText(output, JsonSerializer.Serialize(info, new JsonSerializerOptions
@@ -68,6 +58,22 @@ internal static class DeviceRun
             WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         }));
         return 0;
+    }
+
+    private static IEnumerable<Dictionary<string, object>> WideRuns(string[] devices, int n)
+    {
+        const int wide = 9_696, many = 200;
+        var random = new Random(1);
+        var x = new float[n * wide];
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)(random.NextDouble() * 2 - 1);
+        var y = new float[n * many];
+        for (int i = 0; i < n; i++)
+            y[i * many + random.Next(many)] = 1;
+        var source = new InMemoryFeatureSource(x, [wide], y, many);
+        var names = Enumerable.Range(0, many).Select(c => $"class{c}").ToArray();
+        foreach (var device in devices)
+            yield return Train($"FSD50K-sized, D = {wide}, {many} classes, random", device, source, null, names, 3, 32);
     }
 
     private static Dictionary<string, object> Train(string what, string device, InMemoryFeatureSource train, InMemoryFeatureSource? eval,

@@ -90,8 +90,9 @@ internal static class DriverCommands
         var epochs = IntOption("--epochs", 20, "Training epochs on the bench set.");
         var batches = new Option<int[]>("--batches") { Description = "Batch sizes on the bench set.", DefaultValueFactory = _ => [32, 256], AllowMultipleArgumentsPerToken = true };
         var npy = new Option<string?>("--npy-prefix") { Description = "Write the training features and labels as <prefix>features.npy and <prefix>labels.npy (for bench/reference/device_train.py)." };
-        var command = new Command("device", "Trains on each device (the GPU check): clips/s and held-out mAP, plus an FSD50K-sized step.") { data, output, devices, epochs, batches, npy };
-        command.SetAction(p => DeviceRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(devices)!, p.GetValue(epochs), p.GetValue(batches)!, p.GetValue(npy)));
+        var wide = IntOption("--wide-clips", 4096, "Random clips of the FSD50K-sized run (0 skips it).");
+        var command = new Command("device", "Trains on each device (the GPU check): clips/s and held-out mAP, plus an FSD50K-sized step.") { data, output, devices, epochs, batches, npy, wide };
+        command.SetAction(p => DeviceRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(devices)!, p.GetValue(epochs), p.GetValue(batches)!, p.GetValue(npy), p.GetValue(wide)));
         return command;
     }
 }
