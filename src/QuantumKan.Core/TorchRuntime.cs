@@ -95,6 +95,17 @@ public static class TorchRuntime
             return use();
     }
 
+    /// <inheritdoc cref="WithGenerator{T}(Func{T})"/>
+    public static void WithGenerator(Action use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        WithGenerator(() =>
+        {
+            use();
+            return 0;
+        });
+    }
+
     /// <summary>The number of threads libtorch uses inside one operator (intra-op parallelism).</summary>
     public static int IntraOpThreads
     {

@@ -33,17 +33,22 @@ public sealed class TorchLinearTransformer : QuantumKanTransformerBase
     /// <summary>Builds a seeded layer and takes a few AdamW steps, so there is real optimizer state.</summary>
     public static TorchLinearTransformer Train(IHostEnvironment env, int seed)
     {
-        torch.manual_seed(seed);
-        var linear = nn.Linear(InputSize, OutputSize);
-        var opt = optim.AdamW(linear.parameters(), lr: 0.01);
-        for (int i = 0; i < 3; i++)
+        // Every draw from torch's global generator goes through the library's lock, as QuantumKan's own code does, so this
+        // test helper never shifts the draws of a seeded Fit running in a parallel test class.
+        var (linear, opt) = QuantumKan.Core.TorchRuntime.Seeded(seed, () =>
         {
-            using var scope = NewDisposeScope();
-            opt.zero_grad();
-            var loss = linear.call(randn(8, InputSize)).pow(2).mean();
-            loss.backward();
-            opt.step();
-        }
+            var linear = nn.Linear(InputSize, OutputSize);
+            var opt = optim.AdamW(linear.parameters(), lr: 0.01);
+            for (int i = 0; i < 3; i++)
+            {
+                using var scope = NewDisposeScope();
+                opt.zero_grad();
+                var loss = linear.call(randn(8, InputSize)).pow(2).mean();
+                loss.backward();
+                opt.step();
+            }
+            return (linear, opt);
+        });
         using var ms = new MemoryStream();
         using (var bw = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
             opt.save_state_dict(bw);
@@ -60,7 +65,7 @@ public sealed class TorchLinearTransformer : QuantumKanTransformerBase
 
     public static TorchLinearTransformer Load(IHostEnvironment env, ModelStateReader reader)
     {
-        var linear = nn.Linear(InputSize, OutputSize);
+        var linear = QuantumKan.Core.TorchRuntime.WithGenerator(() => nn.Linear(InputSize, OutputSize)); // throwaway init, locked
         linear.load(reader.OpenRead("Weights"));
         return new TorchLinearTransformer(env, linear, reader.ReadBytes("Optimizer"));
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QuantumKan.ML.Data;
+using QuantumKan.Training.Data;
 
 namespace QuantumKan.Bench.Compare;
 
@@ -48,6 +49,23 @@ internal sealed class BenchDataSet
 
     public static BenchDataSet Open(string root) =>
         new(root, Fsd50kReader.Read(root, Fsd50kSplit.Train), Fsd50kReader.Read(root, Fsd50kSplit.Eval));
+
+    /// <summary>The train and eval splits as in-memory sources of the given per-clip features (one flat vector each).</summary>
+    public (InMemoryFeatureSource Train, InMemoryFeatureSource Eval) Sources(IReadOnlyList<float[]> trainFeatures, IReadOnlyList<float[]> evalFeatures)
+    {
+        int d = trainFeatures[0].Length, classes = Train.Vocabulary.Count;
+        return (new InMemoryFeatureSource(trainFeatures.SelectMany(f => f).ToArray(), [d], Labels(Train), classes),
+                new InMemoryFeatureSource(evalFeatures.SelectMany(f => f).ToArray(), [d], Labels(Eval), classes));
+    }
+
+    /// <summary>Featurizes both splits with the bench front end on all cores and returns them as in-memory sources.</summary>
+    public (InMemoryFeatureSource Train, InMemoryFeatureSource Eval) FeaturizeAll()
+    {
+        var featurizer = new QuantumKan.Audio.Mel.LogMelFeaturizer(BenchSettings.Mel);
+        var train = featurizer.FeaturizeFiles(TrainPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
+        var eval = featurizer.FeaturizeFiles(EvalPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
+        return Sources(train.Select(f => f!).ToArray(), eval.Select(f => f!).ToArray());
+    }
 
     /// <summary>Row-major multi-hot labels of a set.</summary>
     public static float[] Labels(LabeledAudioSet set)

@@ -37,12 +37,9 @@ internal static class CompareRun
         var total = Stopwatch.StartNew();
         var data = BenchDataSet.Open(s.Data);
         var (trainFeatures, evalFeatures) = FeaturizationPhase.Run(data, Environment.ProcessorCount, result);
-        int d = trainFeatures[0].Length, classes = data.Train.Vocabulary.Count;
-        var flat = trainFeatures.SelectMany(f => f).ToArray();
+        var (train, eval) = data.Sources(trainFeatures, evalFeatures);
         if (s.FeaturesNpy is { } npy)
-            NpyWriter.Write(npy, flat, trainFeatures.Length, d);
-        var train = new InMemoryFeatureSource(flat, [d], BenchDataSet.Labels(data.Train), classes);
-        var eval = new InMemoryFeatureSource(evalFeatures.SelectMany(f => f).ToArray(), [d], BenchDataSet.Labels(data.Eval), classes);
+            NpyWriter.Write(npy, TrainingPhase.EvalFeatures(train), train.Count, train.FeatureSize);
 
         var ml = new MLContext(seed: s.Seed);
         var model = TrainingPhase.Run(ml, train, eval, data.ClassNames, s.Epochs, s.Batch, result);

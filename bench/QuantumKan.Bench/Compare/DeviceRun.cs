@@ -28,17 +28,13 @@ internal static class DeviceRun
         };
         Console.WriteLine($"device check: cuda available {info["cuda_available"]}, {info["cuda_devices"]} device(s), {info["threads"]} intra-op threads");
         var data = BenchDataSet.Open(dataPath);
-        var featurizer = new QuantumKan.Audio.Mel.LogMelFeaturizer(BenchSettings.Mel);
-        var trainFeatures = featurizer.FeaturizeFiles(data.TrainPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
-        var evalFeatures = featurizer.FeaturizeFiles(data.EvalPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
-        int d = trainFeatures[0]!.Length, classes = data.Train.Vocabulary.Count;
-        var train = new InMemoryFeatureSource(trainFeatures.SelectMany(f => f!).ToArray(), [d], BenchDataSet.Labels(data.Train), classes);
-        var eval = new InMemoryFeatureSource(evalFeatures.SelectMany(f => f!).ToArray(), [d], BenchDataSet.Labels(data.Eval), classes);
+        var (train, eval) = data.FeaturizeAll();
+        int d = train.FeatureSize, classes = train.LabelSize;
         if (npyPrefix is not null)
         {
             // The same training set for bench/reference/device_train.py.
-            NpyWriter.Write(npyPrefix + "features.npy", trainFeatures.SelectMany(f => f!).ToArray(), train.Count, d);
-            NpyWriter.Write(npyPrefix + "labels.npy", BenchDataSet.Labels(data.Train), train.Count, classes);
+            NpyWriter.Write(npyPrefix + "features.npy", TrainingPhase.EvalFeatures(train), train.Count, d);
+            NpyWriter.Write(npyPrefix + "labels.npy", TrainingPhase.EvalLabels(train), train.Count, classes);
         }
 
         var rows = new List<Dictionary<string, object>>();
@@ -93,8 +89,7 @@ internal static class DeviceRun
         double seconds = watch.Elapsed.TotalSeconds;
         var steady = clock.StepSeconds.Skip(1).ToArray();
         double clipsPerSecond = steady.Length > 0 ? train.Count * steady.Length / steady.Sum() : double.NaN;
-        double map = eval is null ? double.NaN : MultiLabelEvaluation.Evaluate(model.PredictBatch(TrainingPhase.EvalFeatures(eval), eval.Count),
-            TrainingPhase.EvalLabels(eval), eval.LabelSize).MeanAveragePrecision;
+        double map = eval is null ? double.NaN : TrainingPhase.MeanAveragePrecision(model, eval);
         Console.WriteLine($"{what}: {device}, batch {batch}, {epochs} epochs: {clipsPerSecond:F0} clips/s (epochs 2..), median step {clock.MedianStepMilliseconds():F2} ms, " +
                           $"fit {seconds:F1} s{(eval is null ? "" : $", eval mAP {map:F4} (scored on the CPU)")}");
         return new Dictionary<string, object>

@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "scale", "probe", "device"];
+    public static readonly string[] Names = ["generate", "compare", "scale", "probe", "device", "scalar-race"];
 
     public static int Run(string[] args)
     {
@@ -19,6 +19,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
         root.Subcommands.Add(Device());
+        root.Subcommands.Add(ScalarRace());
         return root.Parse(args).Invoke();
     }
 
@@ -93,6 +94,14 @@ internal static class DriverCommands
         var wide = IntOption("--wide-clips", 4096, "Random clips of the FSD50K-sized run (0 skips it).");
         var command = new Command("device", "Trains on each device (the GPU check): clips/s and held-out mAP, plus an FSD50K-sized step.") { data, output, devices, epochs, batches, npy, wide };
         command.SetAction(p => DeviceRun.Execute(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(devices)!, p.GetValue(epochs), p.GetValue(batches)!, p.GetValue(npy), p.GetValue(wide)));
+        return command;
+    }
+
+    private static Command ScalarRace()
+    {
+        var iterations = IntOption("--iterations", 50_000, "Operations per case (about 5 s per case on 2 cores).");
+        var command = new Command("scalar-race", "Counts native calls that fail because TorchSharp freed an implicit Scalar during them (one thread forcing GCs).") { iterations };
+        command.SetAction(p => ScalarRaceRun.Execute(p.GetValue(iterations)));
         return command;
     }
 }

@@ -58,12 +58,8 @@ internal static class ProbeRun
     {
         TorchRuntime.EnsureInitialized();
         var data = BenchDataSet.Open(dataPath);
-        var featurizer = new QuantumKan.Audio.Mel.LogMelFeaturizer(BenchSettings.Mel);
-        var trainFeatures = featurizer.FeaturizeFiles(data.TrainPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
-        var evalFeatures = featurizer.FeaturizeFiles(data.EvalPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
-        int d = trainFeatures[0]!.Length, classes = data.Train.Vocabulary.Count;
-        var train = new InMemoryFeatureSource(trainFeatures.SelectMany(f => f!).ToArray(), [d], BenchDataSet.Labels(data.Train), classes);
-        var eval = new InMemoryFeatureSource(evalFeatures.SelectMany(f => f!).ToArray(), [d], BenchDataSet.Labels(data.Eval), classes);
+        var (train, eval) = data.FeaturizeAll();
+        int d = train.FeatureSize, classes = train.LabelSize;
         Console.WriteLine($"probe: {train.Count} train / {eval.Count} eval clips, {d} features, {classes} classes, {epochs} epochs, seeds 1..{seeds}, {TorchRuntime.IntraOpThreads} threads");
         Console.WriteLine($"| variant | parameters | eval mAP (mean of {seeds}) | train mAP | per seed eval | seconds |");
         Console.WriteLine("|---|---:|---:|---:|---|---:|");
@@ -86,8 +82,8 @@ internal static class ProbeRun
                     },
                 };
                 var model = new MLContext(seed: seed).MultiLabelClassification().Trainers.QuantumKan(options).Fit(train, null, data.ClassNames);
-                evalMaps.Add(Map(model, eval));
-                trainMaps.Add(Map(model, train));
+                evalMaps.Add(TrainingPhase.MeanAveragePrecision(model, eval));
+                trainMaps.Add(TrainingPhase.MeanAveragePrecision(model, train));
                 parameters = TrainingPhase.ParameterCount(model, d, classes);
             }
             Report(rows, variant.Name, parameters, evalMaps, trainMaps, watch.Elapsed.TotalSeconds / seeds);
@@ -120,10 +116,6 @@ internal static class ProbeRun
         using var network = new QuantumKanNetwork(features, classes, new QuantumKanNetworkOptions());
         return (int)network.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
     }
-
-    private static double Map(QuantumKanClassifierTransformer model, IFeatureSource source) =>
-        MultiLabelEvaluation.Evaluate(model.PredictBatch(TrainingPhase.EvalFeatures(source), source.Count),
-            TrainingPhase.EvalLabels(source), source.LabelSize).MeanAveragePrecision;
 
     private static void Report(List<Dictionary<string, object>> rows, string name, int parameters, List<double> evalMaps, List<double> trainMaps, double seconds)
     {

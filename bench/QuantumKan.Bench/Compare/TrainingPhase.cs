@@ -44,10 +44,9 @@ internal static class TrainingPhase
             ["fit_seconds"] = fitSeconds, ["peak_rss_mb"] = ProcessMemory.PeakRssMb(),
             ["final_loss"] = clock.LastLosses,
         };
-        var scores = model.PredictBatch(EvalFeatures(eval), eval.Count);
         result["quality"] = new Dictionary<string, object>
         {
-            ["model"] = "QuantumKan", ["eval_map"] = MultiLabelEvaluation.Evaluate(scores, EvalLabels(eval), eval.LabelSize).MeanAveragePrecision,
+            ["model"] = "QuantumKan", ["eval_map"] = MeanAveragePrecision(model, eval),
             ["epochs"] = epochs, ["eval_clips"] = eval.Count,
         };
         return model;
@@ -59,6 +58,10 @@ internal static class TrainingPhase
         using var network = new QuantumKan.Nn.Network.QuantumKanNetwork(features, classes, model.NetworkOptions);
         return (int)network.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
     }
+
+    /// <summary>The model's mAP over every example of <paramref name="source"/>.</summary>
+    internal static double MeanAveragePrecision(QuantumKanClassifierTransformer model, IFeatureSource source) =>
+        MultiLabelEvaluation.Evaluate(model.PredictBatch(EvalFeatures(source), source.Count), EvalLabels(source), source.LabelSize).MeanAveragePrecision;
 
     internal static float[] EvalFeatures(IFeatureSource source)
     {

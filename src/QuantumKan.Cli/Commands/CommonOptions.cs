@@ -7,6 +7,13 @@ namespace QuantumKan.Cli.Commands;
 /// <summary>Options several commands share, defined once so they read the same everywhere.</summary>
 internal static class CommonOptions
 {
+    /// <summary>The full path of an audio file the user named, or a <see cref="FileNotFoundException"/> naming it (exit 1).</summary>
+    public static string RequireAudioFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full) ? full : throw new FileNotFoundException($"Audio file '{full}' does not exist.", full);
+    }
+
     public static Option<string> Model() => new("--model", "-m")
     {
         Description = "The model zip written by 'qkan train' (or any ML.NET zip with LoadAudio → MelSpectrogram → QuantumKan classifier).",

@@ -21,7 +21,7 @@ internal static class MelCommand
         command.SetAction(parse =>
         {
             var options = frontEnd.Read(parse.CommandResult);
-            var path = RequireFile(parse.GetValue(wav)!);
+            var path = CommonOptions.RequireAudioFile(parse.GetValue(wav)!);
             var features = new LogMelFeaturizer(options).FeaturizeFile(path);
             int[] shape = ShapeOf(options, features.Length);
             Save(console, parse.GetValue(output)!, features, shape, $"log-mel ({options.Layout}, {options.MelBands} mels at {options.SampleRate} Hz)");
@@ -44,7 +44,7 @@ internal static class MelCommand
         });
         command.SetAction(parse =>
         {
-            var path = RequireFile(parse.GetValue(wav)!);
+            var path = CommonOptions.RequireAudioFile(parse.GetValue(wav)!);
             bool keepChannels = parse.GetValue(keep);
             var clip = WavDecoder.Decode(path, WavDecodeOptions.Default with { Channels = keepChannels ? ChannelPolicy.KeepChannels : ChannelPolicy.MixToMono });
             int targetRate = parse.GetValue(rate) ?? clip.SampleRate;
@@ -69,12 +69,6 @@ internal static class MelCommand
     };
 
     private static Option<string> Out() => new("--out", "-o") { Description = "The .npy file to write.", HelpName = "file.npy", Required = true };
-
-    private static string RequireFile(string path)
-    {
-        var full = Path.GetFullPath(path);
-        return File.Exists(full) ? full : throw new FileNotFoundException($"Audio file '{full}' does not exist.", full);
-    }
 
     private static void Save(CliConsole console, string path, float[] values, int[] shape, string what)
     {

@@ -31,9 +31,7 @@ internal static class SimilarCommand
             var folder = Path.GetFullPath(parse.GetValue(index)!);
             if (!Directory.Exists(folder))
                 throw new DirectoryNotFoundException($"Index folder '{folder}' does not exist.");
-            var queryPath = Path.GetFullPath(parse.GetValue(query)!);
-            if (!File.Exists(queryPath))
-                throw new FileNotFoundException($"Audio file '{queryPath}' does not exist.", queryPath);
+            var queryPath = CommonOptions.RequireAudioFile(parse.GetValue(query)!);
             var files = Directory.EnumerateFiles(folder, "*.wav", new EnumerationOptions
             {
                 RecurseSubdirectories = parse.GetValue(recursive), MatchCasing = MatchCasing.CaseInsensitive,

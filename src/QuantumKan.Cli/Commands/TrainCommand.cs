@@ -57,12 +57,10 @@ internal static class TrainCommand
         var classifier = outcome.Model.Classifier;
         console.Out.WriteLine($"Saved the model to {outcome.ModelPath} ({new FileInfo(outcome.ModelPath).Length / 1024.0 / 1024.0:F1} MB: front end, network and training checkpoint).");
         console.Out.WriteLine($"Training curves: {outcome.CurvesPath}");
-        string metric = classifier.Task == ClassificationTask.Multiclass ? MetricNames.Accuracy : MetricNames.MeanAveragePrecision;
-        var best = classifier.TrainingHistory
-            .Where(e => e.ValidationMetrics?.ContainsKey(metric) == true)
-            .OrderByDescending(e => e.ValidationMetrics![metric]).ThenBy(e => e.Epoch)
-            .FirstOrDefault();
-        if (best is not null)
-            console.Out.WriteLine($"Best validation {TrainingProgressView.MetricLabel(metric)}: {best.ValidationMetrics![metric]:F3} at epoch {best.Epoch + 1} of {classifier.TrainingHistory.Count} (the saved weights are the best epoch's).");
+        // The trainer's own record of its best validation (monitored metric, minimum improvement), not a re-derivation.
+        var meta = classifier.Checkpoint.Metadata;
+        string metric = meta.Options.MonitorMetric ?? MetricNames.DefaultFor(meta.Task);
+        if (meta.State.BestEpoch() is { } best && meta.State.BestMetric is double value)
+            console.Out.WriteLine($"Best validation {TrainingProgressView.MetricLabel(metric)}: {value:F3} at epoch {best.Epoch + 1} of {classifier.TrainingHistory.Count} (the saved weights are the best epoch's).");
     }
 }

@@ -7,9 +7,7 @@ internal static class PngFile
 {
     public static void Write(string path, ScottPlot.Image image)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var bytes = image.GetImageBytes(ScottPlot.ImageFormat.Png);
-        AtomicFile.Write(full, s => s.Write(bytes));
+        AtomicFile.Write(path, s => s.Write(bytes)); // creates the folder
     }
 }

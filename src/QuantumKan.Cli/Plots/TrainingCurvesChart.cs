@@ -23,7 +23,8 @@ internal static class TrainingCurvesChart
     /// <summary>Draws the history and writes the PNG atomically.</summary>
     /// <param name="history">Per-epoch summaries, in order (at least one).</param>
     /// <param name="path">The PNG file.</param>
-    public static void Save(IReadOnlyList<EpochSummary> history, string path)
+    /// <param name="bestEpoch">The 1-based epoch whose weights the model keeps (marked on every panel); null marks none.</param>
+    public static void Save(IReadOnlyList<EpochSummary> history, string path, int? bestEpoch = null)
     {
         if (history.Count == 0)
             throw new ArgumentException("There is no epoch to draw.", nameof(history));
@@ -40,7 +41,7 @@ internal static class TrainingCurvesChart
             DrawLoss(multiplot.GetPlot(i), components[i], history, epochs);
         if (hasMetrics)
             DrawMetrics(multiplot.GetPlot(components.Count), history, epochs);
-        if (BestEpoch(history) is { } best)
+        if (bestEpoch is { } best)
             foreach (var plot in multiplot.GetPlots())
                 MarkBest(plot, best);
 
@@ -91,18 +92,6 @@ internal static class TrainingCurvesChart
             plot.Axes.Right.Label.FontSize = 16;
         }
         plot.ShowLegend(Alignment.LowerRight);
-    }
-
-    // The epoch whose weights the model keeps: the best validation of the monitored metric (mAP or accuracy).
-    private static int? BestEpoch(IReadOnlyList<EpochSummary> history)
-    {
-        foreach (var metric in new[] { MetricNames.MeanAveragePrecision, MetricNames.Accuracy })
-        {
-            var scored = history.Where(e => e.ValidationMetrics?.ContainsKey(metric) == true).ToArray();
-            if (scored.Length > 0)
-                return scored.OrderByDescending(e => e.ValidationMetrics![metric]).ThenBy(e => e.Epoch).First().Epoch + 1;
-        }
-        return null;
     }
 
     private static void MarkBest(Plot plot, int epoch)

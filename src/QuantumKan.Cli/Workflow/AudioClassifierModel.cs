@@ -83,13 +83,8 @@ internal sealed class AudioClassifierModel
     }
 
     /// <summary>Saves the pipeline atomically (a crash never leaves a half-written zip under <paramref name="path"/>).</summary>
-    public void Save(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (Path.GetDirectoryName(full) is { } folder)
-            Directory.CreateDirectory(folder);
-        AtomicFile.Write(full, stream => Context.Model.Save(Chain, InputSchema, new NonClosingStream(stream)));
-    }
+    public void Save(string path) =>
+        AtomicFile.Write(path, stream => Context.Model.Save(Chain, InputSchema, stream)); // AtomicFile makes the folder and keeps its stream open
 
     /// <summary>A single-clip prediction engine (not thread-safe: one per thread).</summary>
     public PredictionEngine<AudioPathInput, ClipScoreOutput> CreatePredictionEngine()

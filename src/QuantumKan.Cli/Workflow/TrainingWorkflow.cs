@@ -98,7 +98,7 @@ internal static class TrainingWorkflow
         var modelPath = Path.GetFullPath(plan.ModelPath);
         model.Save(modelPath);
         var curvesPath = ArtifactPaths.TrainingCurves(modelPath);
-        TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath);
+        TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath, classifier.Checkpoint.Metadata.State.BestEpoch()?.Epoch + 1);
         return new TrainingOutcome(model, modelPath, curvesPath, trainSource.Count, validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
     }
 

@@ -41,12 +41,10 @@ public sealed class LoadAudioEstimator : IEstimator<LoadAudioTransformer>
 /// <summary>Estimator of <see cref="MelSpectrogramTransformer"/>; nothing is learned, Fit only checks the input schema.</summary>
 public sealed class MelSpectrogramEstimator : IEstimator<MelSpectrogramTransformer>
 {
-    private readonly IHostEnvironment _env;
     private readonly MelSpectrogramTransformer _transformer;
 
     internal MelSpectrogramEstimator(IHostEnvironment env, MelSpectrogramOptions options)
     {
-        _env = env;
         // Building the transformer validates the options (naming a bad field) before any data is seen.
         _transformer = new MelSpectrogramTransformer(env, options);
     }

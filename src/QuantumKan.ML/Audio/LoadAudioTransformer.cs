@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -70,16 +69,21 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
 
     private protected override BoundRowMapper Bind(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
 
-    /// <summary>Decodes one clip: mono mix or one channel, resampled; an empty clip is a bad clip.</summary>
-    internal float[] LoadClip(ReadOnlySpan<byte> file, string source)
+    private WavDecodeOptions DecodeOptions => field ??= new WavDecodeOptions
     {
-        var decode = new WavDecodeOptions
-        {
-            Channels = Options.Channel < 0 ? ChannelPolicy.MixToMono : ChannelPolicy.KeepChannels,
-            Truncation = Options.Truncation,
-            MaxFileBytes = Options.MaxFileBytes,
-        };
-        var clip = WavDecoder.Decode(file, source, decode);
+        Channels = Options.Channel < 0 ? ChannelPolicy.MixToMono : ChannelPolicy.KeepChannels,
+        Truncation = Options.Truncation,
+        MaxFileBytes = Options.MaxFileBytes,
+    };
+
+    /// <summary>Decodes one clip from bytes: mono mix or one channel, resampled; an empty clip is a bad clip.</summary>
+    internal float[] LoadClip(ReadOnlySpan<byte> file, string source) => Select(WavDecoder.Decode(file, source, DecodeOptions), source);
+
+    /// <summary>Decodes one clip from a file (read into a pooled buffer by the decoder), like the bytes overload.</summary>
+    internal float[] LoadClip(string path) => Select(WavDecoder.Decode(path, DecodeOptions), path);
+
+    private float[] Select(AudioClip clip, string source)
+    {
         if (Options.Channel >= clip.ChannelCount)
             throw new AudioFormatException(source, $"channel {Options.Channel} was requested but the file has {clip.ChannelCount}");
         if (clip.FrameCount == 0)
@@ -130,7 +134,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
                 {
                     getPath(ref path);
                     var file = _parent.ResolvePath(path.ToString());
-                    return LoadFile(file);
+                    return _parent.LoadClip(file);
                 };
             }
             else
@@ -154,28 +158,6 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
                 dst = editor.Commit();
             };
             return [getter];
-        }
-
-        // The file's bytes live only until its samples are decoded, so they go in a pooled buffer: a fresh array per row
-        // would be a large-object-heap allocation for any clip over ~85 kB.
-        private float[] LoadFile(string path)
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            long length = stream.Length;
-            if (length > _parent.Options.MaxFileBytes || length > Array.MaxLength)
-                throw new AudioFormatException(path, $"the file is {length} bytes, above the {Math.Min(_parent.Options.MaxFileBytes, Array.MaxLength)}-byte limit");
-            var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-            try
-            {
-                int read = 0, n;
-                while (read < length && (n = stream.Read(buffer, read, (int)length - read)) > 0)
-                    read += n;
-                return _parent.LoadClip(buffer.AsSpan(0, read), path);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
         }
     }
 }

@@ -29,7 +29,8 @@ internal static class ClassifierTraining
         var all = Read(data, features, labels);
         if (all.Count == 0)
             throw new ArgumentException("The training data has no rows.");
-        IFeatureSource train = all, validation;
+        IFeatureSource train = all;
+        IFeatureSource? validation = null;
         if (options.ValidationData is not null)
         {
             var validationFeatures = FeatureColumn.ForInference(options.ValidationData.Schema, options.FeatureColumnName, features.Size);
@@ -38,12 +39,11 @@ internal static class ClassifierTraining
         else
         {
             // A seeded hold-out: the same MLContext seed and data give the same split.
-            validation = Empty(all);
             if (options.ValidationFraction > 0 && all.Count > 1)
                 (train, validation) = HoldOutSplit.Split(all, options.ValidationFraction, host.Rand.NextInt64());
         }
 
-        return TrainOnSources(host, task, options, train, validation.Count > 0 ? validation : null, labels.ClassNames, continueFrom);
+        return TrainOnSources(host, task, options, train, validation is { Count: > 0 } ? validation : null, labels.ClassNames, continueFrom);
     }
 
     /// <summary>Trains from feature sources directly (the CLI's streaming path over the on-disk feature cache).</summary>
@@ -51,8 +51,6 @@ internal static class ClassifierTraining
         IFeatureSource train, IFeatureSource? validation, IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom)
     {
         TorchRuntime.EnsureInitialized();
-        train = FlatFeatureView.Of(train); // the network reads flat vectors; the feature cache may report [segments, stats, mels]
-        validation = validation is null ? null : FlatFeatureView.Of(validation);
         int seed = host.Rand.Next();
         QuantumKanNetwork network;
         if (continueFrom is null)
@@ -63,7 +61,7 @@ internal static class ClassifierTraining
         }
         else
         {
-            network = continueFrom.CloneNetwork();
+            network = continueFrom.NewNetworkOfSameArchitecture();
         }
 
         var trainerOptions = options.Training with { Seed = seed };
@@ -90,7 +88,6 @@ internal static class ClassifierTraining
     internal static TaskKind ToTaskKind(ClassificationTask task) =>
         task == ClassificationTask.Multiclass ? TaskKind.Multiclass : TaskKind.MultiLabel;
 
-    private static InMemoryFeatureSource Empty(IFeatureSource like) => new([], like.FeatureShape, [], like.LabelSize);
 
     private static InMemoryFeatureSource Read(IDataView data, FeatureColumn features, ClassifierLabels labels)
     {

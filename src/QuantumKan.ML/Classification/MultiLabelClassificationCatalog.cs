@@ -9,13 +9,7 @@ namespace QuantumKan.ML.Classification;
 /// <summary>Multi-label classification: trainers and evaluation, in the shape of ML.NET's own catalogs.</summary>
 public sealed class MultiLabelClassificationCatalog
 {
-    private readonly IHostEnvironment _env;
-
-    internal MultiLabelClassificationCatalog(MLContext mlContext)
-    {
-        _env = mlContext;
-        Trainers = new MultiLabelTrainers(mlContext);
-    }
+    internal MultiLabelClassificationCatalog(MLContext mlContext) => Trainers = new MultiLabelTrainers(mlContext);
 
     /// <summary>The multi-label trainers.</summary>
     public MultiLabelTrainers Trainers { get; }

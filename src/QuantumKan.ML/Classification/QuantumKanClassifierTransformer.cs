@@ -102,15 +102,12 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         return (Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid()).data<float>().ToArray();
     }
 
-    internal QuantumKanNetwork CloneNetwork()
-    {
-        var copy = new QuantumKanNetwork(FeatureCount, ClassNames.Count, _network.Options);
-        using var ms = new MemoryStream();
-        _network.save(new Core.NonClosingStream(ms));
-        ms.Position = 0;
-        copy.load(ms);
-        return copy;
-    }
+    /// <summary>
+    /// A fresh network of this model's architecture, to continue training in: the trainer's resume loads every weight
+    /// and buffer from <see cref="Checkpoint"/> into it, so its own initialization is never used.
+    /// </summary>
+    internal QuantumKanNetwork NewNetworkOfSameArchitecture() =>
+        Core.TorchRuntime.WithGenerator(() => new QuantumKanNetwork(FeatureCount, ClassNames.Count, _network.Options));
 
     private protected override BoundRowMapper Bind(DataViewSchema inputSchema) => new ClassifierMapper(this, inputSchema);
 
@@ -137,7 +134,9 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         try
         {
             options.Validate();
-            network = new QuantumKanNetwork(header.Columns.FeatureCount, header.ClassNames.Length, options);
+            // Construction draws throwaway initial weights from torch's global generator: take its lock, so loading a
+            // model never shifts the draws of a seeded Fit running at the same time.
+            network = Core.TorchRuntime.WithGenerator(() => new QuantumKanNetwork(header.Columns.FeatureCount, header.ClassNames.Length, options));
             network.load(reader.OpenRead("Weights"));
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -139,7 +140,8 @@ public sealed class QuantumEmbeddingTransformer : QuantumKanTransformerBase
         {
             throw reader.Error("Embedding", ex.Message, ex);
         }
-        var module = new QuantumFieldEmbedding(columns.FeatureCount, embeddingOptions);
+        // Throwaway initial weights drawn under the generator lock, so a load never shifts a concurrent seeded Fit.
+        var module = TorchRuntime.WithGenerator(() => new QuantumFieldEmbedding(columns.FeatureCount, embeddingOptions));
         try
         {
             module.load(reader.OpenRead("Weights"));

@@ -163,11 +163,7 @@ public sealed class TrainingCheckpoint
     internal void RestoreTorchRng()
     {
         using var state = torch.tensor(_torchRng, ScalarType.Byte);
-        TorchRuntime.WithGenerator(() =>
-        {
-            torch.random.set_rng_state(state);
-            return 0;
-        });
+        TorchRuntime.WithGenerator(() => torch.random.set_rng_state(state));
     }
 
     private static byte[] SerializeOptimizer(OptimizerHelper optimizer)

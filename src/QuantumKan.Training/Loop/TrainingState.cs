@@ -62,6 +62,13 @@ public sealed class TrainingState
     /// <summary>One summary per completed epoch (training and validation losses, metrics), for curves and reports.</summary>
     public List<EpochSummary> History { get; set; } = new();
 
+    /// <summary>
+    /// The epoch whose end (or whose mid-epoch validation) reached <see cref="BestMetric"/>: the first summary at or after
+    /// <see cref="BestGlobalStep"/>. These are the weights a run keeps as its best; null before the first validation.
+    /// </summary>
+    public EpochSummary? BestEpoch() =>
+        BestGlobalStep is long step ? History.FirstOrDefault(e => e.GlobalStep >= step) : null;
+
     /// <summary>Whether nothing remains to train for a run of <paramref name="epochs"/> epochs.</summary>
     public bool IsFinished(int epochs) => StoppedEarlyReason is not null || Epoch >= epochs;
 }
