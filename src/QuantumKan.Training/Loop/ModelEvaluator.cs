@@ -52,8 +52,8 @@ public static class ModelEvaluator
                 var batch = reader.Read(indices);
                 var output = model.Forward(batch);
                 var breakdown = loss.Compute(output, batch, parameters);
-                foreach (var (name, value) in breakdown.Components.Append(new(LossComponents.Total, breakdown.Total)))
-                    sums[name] = sums.GetValueOrDefault(name) + value.ToDouble() * (double)indices.Length;
+                foreach (var (name, value) in breakdown.ReadValues())
+                    sums[name] = sums.GetValueOrDefault(name) + value * indices.Length;
                 CopyRows(output.Logits, logits.AsSpan(indices[0] * classes, indices.Length * classes));
                 CopyRows(batch.Labels, targets.AsSpan(indices[0] * classes, indices.Length * classes));
             }

@@ -56,10 +56,13 @@ internal sealed class OptimizationStep(
         var batch = reader.Read(indices);
         var output = model.Forward(batch);
         var breakdown = loss.Compute(output, batch, _parameters);
-        foreach (var (name, value) in breakdown.Components)
-            Accumulate(sums, name, value.ToDouble() * (double)indices.Length);
-        double total = breakdown.Total.ToDouble();
-        Accumulate(sums, LossComponents.Total, total * indices.Length);
+        double total = double.NaN;
+        foreach (var (name, value) in breakdown.ReadValues())
+        {
+            Accumulate(sums, name, value * indices.Length);
+            if (name == LossComponents.Total)
+                total = value;
+        }
         if (!double.IsFinite(total))
         {
             ThrowIfDataIsNotFinite(batch);

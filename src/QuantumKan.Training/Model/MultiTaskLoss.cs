@@ -71,4 +71,18 @@ public sealed class MultiTaskLoss
 /// <summary>One batch's loss: the weighted total to optimize and the unweighted components to report.</summary>
 /// <param name="Total">Σ wᵢ·Lᵢ, a scalar tensor.</param>
 /// <param name="Components">Each component, unweighted, as a scalar tensor.</param>
-public sealed record LossBreakdown(Tensor Total, IReadOnlyDictionary<string, Tensor> Components);
+public sealed record LossBreakdown(Tensor Total, IReadOnlyDictionary<string, Tensor> Components)
+{
+    /// <summary>
+    /// Every component's value and the total's (under <see cref="LossComponents.Total"/>), read back to the host in one
+    /// copy: on a GPU each separate read is a device synchronization, and the trainer reports all of them every step.
+    /// </summary>
+    public IReadOnlyList<(string Name, double Value)> ReadValues()
+    {
+        using var scope = NewDisposeScope();
+        var names = Components.Keys.Append(LossComponents.Total).ToArray();
+        var scalars = Components.Values.Append(Total).Select(t => t.detach().reshape(1).to(ScalarType.Float64)).ToArray();
+        var values = cat(scalars).cpu().data<double>().ToArray();
+        return names.Select((name, i) => (name, values[i])).ToArray();
+    }
+}
