@@ -11,10 +11,22 @@ public static class BinaryRanking
     /// AP = Σₙ (Rₙ − Rₙ₋₁)·Pₙ over the distinct score thresholds, highest first (no interpolation; tied scores enter together).
     /// </summary>
     /// <returns>AP in [0, 1], or NaN when there is no positive example (AP is undefined then).</returns>
-    public static double AveragePrecision(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets)
+    public static double AveragePrecision(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets) =>
+        AveragePrecision(scores, targets, SortedDescending(scores, targets), CountPositives(targets));
+
+    /// <summary>
+    /// <see cref="AveragePrecision(ReadOnlySpan{float}, ReadOnlySpan{float})"/> and
+    /// <see cref="RocAuc(ReadOnlySpan{float}, ReadOnlySpan{float})"/> of one column from a single sort.
+    /// </summary>
+    internal static (double AveragePrecision, double RocAuc) AveragePrecisionAndRocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets)
     {
         var order = SortedDescending(scores, targets);
         int positives = CountPositives(targets);
+        return (AveragePrecision(scores, targets, order, positives), RocAuc(scores, targets, order, positives));
+    }
+
+    private static double AveragePrecision(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets, int[] order, int positives)
+    {
         if (positives == 0)
             return double.NaN;
         double ap = 0, previousRecall = 0;
@@ -40,10 +52,11 @@ public static class BinaryRanking
     /// above a random negative, ties counting one half.
     /// </summary>
     /// <returns>AUC in [0, 1], or NaN when all examples are positive or all are negative.</returns>
-    public static double RocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets)
+    public static double RocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets) =>
+        RocAuc(scores, targets, SortedDescending(scores, targets), CountPositives(targets));
+
+    private static double RocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets, int[] order, int positives)
     {
-        var order = SortedDescending(scores, targets);
-        int positives = CountPositives(targets);
         int negatives = targets.Length - positives;
         if (positives == 0 || negatives == 0)
             return double.NaN;

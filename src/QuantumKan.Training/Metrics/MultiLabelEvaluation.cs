@@ -26,8 +26,7 @@ public static class MultiLabelEvaluation
                 columnScores[r] = scores[r * classCount + c];
                 columnTargets[r] = targets[r * classCount + c];
             }
-            ap[c] = BinaryRanking.AveragePrecision(columnScores, columnTargets);
-            auc[c] = BinaryRanking.RocAuc(columnScores, columnTargets);
+            (ap[c], auc[c]) = BinaryRanking.AveragePrecisionAndRocAuc(columnScores, columnTargets);
         }
         var dPrime = auc.Select(DPrime.FromAuc).ToArray();
         var withoutPositives = Enumerable.Range(0, classCount).Where(c => double.IsNaN(ap[c])).ToArray();
