@@ -80,7 +80,15 @@ public sealed class QuantumSimilarityIndex : IDisposable
     public SimilarityMatch[] Search(ReadOnlySpan<float> embedding, int k) => Search([embedding.ToArray()], k)[0];
 
     /// <summary>The k rows most similar to each of several embeddings: one matrix product per block of queries.</summary>
-    public SimilarityMatch[][] Search(IReadOnlyList<float[]> queries, int k) => SearchCore(queries, k, excludeRows: null);
+    public SimilarityMatch[][] Search(IReadOnlyList<float[]> queries, int k)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        int size = 3 * Modes;
+        var flat = Flatten(queries, size, "Query", "this index holds embeddings of", nameof(queries));
+        using var scope = NewDisposeScope();
+        return SearchCoordinates(ToCoordinates(tensor(flat, [queries.Count, size]), Sigma), k, excludeRows: null);
+    }
 
     /// <summary>The k rows most similar to row <paramref name="row"/> of the index itself, excluding that row.</summary>
     public SimilarityMatch[] SearchSimilarTo(int row, int k)
@@ -98,14 +106,12 @@ public sealed class QuantumSimilarityIndex : IDisposable
         _squaredNorms.Dispose();
     }
 
-    internal SimilarityMatch[][] SearchCore(IReadOnlyList<float[]> queries, int k, int[]? excludeRows)
+    /// <summary>Every row's k most similar other rows, in row order: the batched form of <see cref="SearchSimilarTo"/>.</summary>
+    internal SimilarityMatch[][] SearchEachRowExcludingItself(int k)
     {
-        ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        int size = 3 * Modes;
-        var flat = Flatten(queries, size, "Query", "this index holds embeddings of", nameof(queries));
         using var scope = NewDisposeScope();
-        return SearchCoordinates(ToCoordinates(tensor(flat, [queries.Count, size]), Sigma), k, excludeRows);
+        return SearchCoordinates(_coordinates, k, Enumerable.Range(0, Count).ToArray());
     }
 
     // queries: (Q, 2M) coordinates. excludeRows[i], when given, is a row removed from query i's results.

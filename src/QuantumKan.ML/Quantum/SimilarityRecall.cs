@@ -33,8 +33,8 @@ public static class SimilarityRecall
     {
         ArgumentNullException.ThrowIfNull(index);
         CheckCounts(index, labels);
-        var matches = Enumerable.Range(0, index.Count).Select(r => index.SearchSimilarTo(r, k)).ToArray();
-        return Score(matches, labels, labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        return Score(index.SearchEachRowExcludingItself(k), labels, labels);
     }
 
     private static double Score(SimilarityMatch[][] matches, IReadOnlyList<int[]> galleryLabels, IReadOnlyList<int[]> queryLabels)
