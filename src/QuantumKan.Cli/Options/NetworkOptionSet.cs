@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Network;
 using QuantumKan.Nn.Quantum;
@@ -10,6 +11,55 @@ namespace QuantumKan.Cli.Options;
 internal sealed class NetworkOptionSet
 {
     private static readonly QuantumKanNetworkOptions Defaults = new();
+
+    public Option<FrameEncoderKind> Encoder { get; } = new("--encoder")
+    {
+        Description = "Frame encoder in front of the quantum embedding: Temporal (1-D convolution over time, mel bands as channels), " +
+                      "Conv2d (2-D residual convolution), KanTemporal (KAN convolution over time), or None (pooled statistics, " +
+                      "the --layout/--segments front end). With an encoder the front end keeps every frame.",
+        DefaultValueFactory = _ => FrameEncoderKind.Temporal,
+    };
+
+    public Option<int[]> EncoderChannels { get; } = new("--encoder-channels")
+    {
+        Description = "Channels of the encoder's stem and of each halving block after it, comma-separated.",
+        DefaultValueFactory = _ => Defaults.Encoder.Channels,
+        CustomParser = CommandValidation.ParsePositiveIntegers,
+    };
+
+    public Option<TimePoolingKind> Pooling { get; } = new("--pooling")
+    {
+        Description = "Time pooling of the encoder's output: MeanMax or Attention.",
+        DefaultValueFactory = _ => Defaults.Encoder.Pooling,
+    };
+
+    public Option<int> CropFrames { get; } = new Option<int>("--crop-frames")
+    {
+        Description = "Frames per random training crop and per inference patch (100 = 1 s at the default hop).",
+        DefaultValueFactory = _ => Defaults.Encoder.CropFrames,
+    }.InRange(1, 100_000);
+
+    public Option<ClipInference> Inference { get; } = new("--inference")
+    {
+        Description = "How a clip of any length is scored: PatchMean or PatchMax over crop-length patches with 50% overlap, or WholeClip.",
+        DefaultValueFactory = _ => Defaults.Encoder.Inference,
+    };
+
+    public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
+
+    public Option<int> FrequencyMaskWidth { get; } = new Option<int>("--freq-mask-width") { Description = "Widest frequency mask, in mel bands.", DefaultValueFactory = _ => Defaults.Augmentation.FrequencyMaskWidth }.InRange(0, 4096);
+
+    public Option<int> TimeMasks { get; } = new Option<int>("--time-masks") { Description = "SpecAugment time masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
+
+    public Option<int> TimeMaskWidth { get; } = new Option<int>("--time-mask-width") { Description = "Widest time mask, in frames.", DefaultValueFactory = _ => Defaults.Augmentation.TimeMaskWidth }.InRange(0, 100_000);
+
+    public Option<int> TimeShift { get; } = new Option<int>("--time-shift") { Description = "Random circular time shift of training crops, up to ± this many frames.", DefaultValueFactory = _ => 0 }.InRange(0, 100_000);
+
+    public Option<double> GainDb { get; } = new Option<double>("--gain-db") { Description = "Random training gain, uniform in ± this many dB.", DefaultValueFactory = _ => 0 }.InRange(0, 120);
+
+    public Option<double> Mixup { get; } = new Option<double>("--mixup") { Description = "Probability that a training batch is mixed up with itself (0 = off).", DefaultValueFactory = _ => 0 }.InRange(0, 1);
+
+    public Option<double> MixupAlpha { get; } = new Option<double>("--mixup-alpha") { Description = "Mixup's Beta(α, α) concentration.", DefaultValueFactory = _ => Defaults.Augmentation.MixupAlpha }.InRange(1e-3, 100);
 
     public Option<int> Modes { get; } = new Option<int>("--modes")
     {
@@ -79,7 +129,8 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
+        Option[] options = [Encoder, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+            TimeShift, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
         command.ValidateBy(r => Read(r));
@@ -92,6 +143,25 @@ internal sealed class NetworkOptionSet
             defaults with { Basis = basis, GridSize = r.GetValue(GridSize), SplineOrder = r.GetValue(SplineOrder) };
         var network = Defaults with
         {
+            Encoder = Defaults.Encoder with
+            {
+                Kind = r.GetValue(Encoder),
+                Channels = r.GetValue(EncoderChannels) is { Length: > 0 } channels ? channels : Defaults.Encoder.Channels,
+                Pooling = r.GetValue(Pooling),
+                CropFrames = r.GetValue(CropFrames),
+                Inference = r.GetValue(Inference),
+            },
+            Augmentation = new FrameAugmentationOptions
+            {
+                FrequencyMasks = r.GetValue(FrequencyMasks),
+                FrequencyMaskWidth = r.GetValue(FrequencyMaskWidth),
+                TimeMasks = r.GetValue(TimeMasks),
+                TimeMaskWidth = r.GetValue(TimeMaskWidth),
+                TimeShift = r.GetValue(TimeShift),
+                GainDb = r.GetValue(GainDb),
+                MixupProbability = r.GetValue(Mixup),
+                MixupAlpha = r.GetValue(MixupAlpha),
+            },
             Embedding = Defaults.Embedding with
             {
                 Modes = r.GetValue(Modes),

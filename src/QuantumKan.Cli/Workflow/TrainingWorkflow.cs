@@ -8,6 +8,7 @@ using QuantumKan.ML.Data;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data;
 using QuantumKan.Training.Data.Cache;
+using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Loop;
 
 namespace QuantumKan.Cli.Workflow;
@@ -60,25 +61,41 @@ internal static class TrainingWorkflow
             if (validationSet is not null)
                 RequireOneLabelPerClip(validationSet, plan.Data.TrainingListing);
         }
-        LogMelOptions frontEnd = plan.ContinueFrom?.Mel.Options ?? plan.FrontEnd; // a continued model keeps its own front end
+        // A continued model keeps its own front end and architecture. A frame encoder reads every frame.
+        var network = plan.ContinueFrom?.Classifier.NetworkOptions ?? plan.Network.ResolveEncoder(inputIsFrames: true);
+        LogMelOptions frontEnd = plan.ContinueFrom?.Mel.Options
+                                 ?? (network.Encoder.IsEnabled ? plan.FrontEnd with { Layout = FeatureLayout.Frames } : plan.FrontEnd);
         var featurizer = new LogMelClipFeaturizer(frontEnd);
 
         using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console);
         using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console);
         IFeatureSource trainSource = train;
         IFeatureSource? validationSource = validation;
+        FrameClips? trainFrames = network.Encoder.IsEnabled ? train.AsFrameClips() : null;
+        FrameClips? validationFrames = network.Encoder.IsEnabled ? validation?.AsFrameClips() : null;
         if (validation is null && plan.ValidationFraction > 0 && train.ClipCount >= 2)
         {
-            var (kept, heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
-            (trainSource, validationSource) = (kept, heldOut);
-            console.Out.WriteLine($"No val split: holding out {heldOut.Count} of {train.Count} training clips for validation.");
+            int heldOutCount;
+            if (trainFrames is not null)
+            {
+                (trainFrames, validationFrames) = trainFrames.HoldOut(plan.ValidationFraction, plan.Seed);
+                heldOutCount = validationFrames.Count;
+            }
+            else
+            {
+                var (kept, heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
+                (trainSource, validationSource) = (kept, heldOut);
+                heldOutCount = heldOut.Count;
+            }
+            console.Out.WriteLine($"No val split: holding out {heldOutCount} of {train.ClipCount} training clips for validation.");
         }
+        int trainClips = trainFrames?.Count ?? trainSource.Count;
 
         var context = new MLContext(plan.Seed);
         var options = new QuantumKanClassifierOptions
         {
             FeatureColumnName = AudioClassifierModel.FeatureColumn,
-            Network = plan.ContinueFrom?.Classifier.NetworkOptions ?? plan.Network,
+            Network = network,
             Training = plan.Training,
             ResumeFromWorkspace = plan.ResumeFromWorkspace,
             CancellationToken = console.Cancellation,
@@ -87,11 +104,14 @@ internal static class TrainingWorkflow
             ? context.MulticlassClassification.Trainers.QuantumKan(options)
             : context.MultiLabelClassification().Trainers.QuantumKan(options);
         int epochs = plan.Training.Epochs;
-        string title = $"Training {plan.Task} classifier ({trainSource.Count} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
-        var classifier = display.Run(title, (double)epochs * trainSource.Count, step =>
+        string encoder = network.Encoder.IsEnabled ? $"{network.Encoder.Kind} encoder, " : "";
+        string title = $"Training {plan.Task} classifier ({encoder}{trainClips} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
+        var classifier = display.Run(title, (double)epochs * trainClips, step =>
         {
-            options.Progress = new TrainingProgressView(step, epochs, trainSource.Count);
-            return trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);
+            options.Progress = new TrainingProgressView(step, epochs, trainClips);
+            return trainFrames is not null
+                ? trainer.Fit(trainFrames, validationFrames, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier)
+                : trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);
         }, plainPercentages: false);
 
         var model = AudioClassifierModel.Compose(context, frontEnd, classifier);
@@ -99,7 +119,7 @@ internal static class TrainingWorkflow
         model.Save(modelPath);
         var curvesPath = ArtifactPaths.TrainingCurves(modelPath);
         TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath, classifier.Checkpoint.Metadata.State.BestEpoch()?.Epoch + 1);
-        return new TrainingOutcome(model, modelPath, curvesPath, trainSource.Count, validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
+        return new TrainingOutcome(model, modelPath, curvesPath, trainClips, validationFrames?.Count ?? validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
     }
 
     /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>

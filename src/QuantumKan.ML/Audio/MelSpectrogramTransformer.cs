@@ -18,6 +18,12 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
 {
     internal const string Kind = "QuantumKan.Audio.MelSpectrogram";
 
+    /// <summary>
+    /// Name of the Int32 annotation on a frames-layout output column holding its mel bands per frame, so a frame
+    /// encoder downstream knows how to read the variable-length vector.
+    /// </summary>
+    public const string MelBandsAnnotation = "MelBands";
+
     internal MelSpectrogramTransformer(IHostEnvironment env, MelSpectrogramOptions options) : base(env, nameof(MelSpectrogramTransformer))
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
@@ -80,7 +86,15 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
                     throw new ArgumentOutOfRangeException(nameof(schema),
                         $"Input column '{_input.Name}' holds audio at {rate} Hz; MelSpectrogram expects {options.SampleRate} Hz (set LoadAudio's sampleRate to match).");
             }
-            Outputs = [new OutputColumn(options.OutputColumnName, parent.OutputType)];
+            DataViewSchema.Annotations? annotations = null;
+            if (options.Layout == FeatureLayout.Frames)
+            {
+                var builder = new DataViewSchema.Annotations.Builder();
+                int bands = options.MelBands;
+                builder.Add(MelBandsAnnotation, NumberDataViewType.Int32, (ref int value) => value = bands);
+                annotations = builder.ToAnnotations();
+            }
+            Outputs = [new OutputColumn(options.OutputColumnName, parent.OutputType, annotations)];
         }
 
         public override IReadOnlyList<OutputColumn> Outputs { get; }

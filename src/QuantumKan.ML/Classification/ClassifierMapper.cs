@@ -14,7 +14,9 @@ internal sealed class ClassifierMapper : BoundRowMapper
     public ClassifierMapper(QuantumKanClassifierTransformer parent, DataViewSchema schema) : base(schema)
     {
         _parent = parent;
-        _features = FeatureColumn.ForInference(schema, parent.Columns.Features, parent.FeatureCount);
+        _features = parent.ReadsFrames
+            ? FeatureColumn.ForFrames(schema, parent.Columns.Features, parent.FeatureCount)
+            : FeatureColumn.ForInference(schema, parent.Columns.Features, parent.FeatureCount);
         int classes = parent.ClassNames.Count;
         var slotNames = SlotNames(parent.ClassNames);
         var outputs = new List<OutputColumn>
@@ -36,13 +38,23 @@ internal sealed class ClassifierMapper : BoundRowMapper
     public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, out Action? disposer)
     {
         disposer = null;
-        var read = _features.CreateReader(input);
-        var row = new float[_parent.FeatureCount];
-        var cache = new PerRowCache<(float[] Scores, float[] Embedding)>(input, () =>
+        Func<(float[] Scores, float[] Embedding)> predict;
+        if (_features.IsFrames)
         {
-            read.Read(row);
-            return _parent.Predict(row);
-        });
+            var readFrames = _features.CreateFrameReader(input);
+            predict = () => _parent.Predict(readFrames.Read());
+        }
+        else
+        {
+            var read = _features.CreateReader(input);
+            var row = new float[_parent.FeatureCount];
+            predict = () =>
+            {
+                read.Read(row);
+                return _parent.Predict(row);
+            };
+        }
+        var cache = new PerRowCache<(float[] Scores, float[] Embedding)>(input, predict);
         var getters = new Delegate?[Outputs.Count];
         getters[0] = isOutputActive(0) ? Vector(() => cache.Get().Scores) : null;
         if (isOutputActive(1))

@@ -60,12 +60,26 @@ public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifie
         return ClassifierTraining.TrainOnSources(_host, Task, Options, train, validation, classNames, continueFrom);
     }
 
+    /// <summary>
+    /// Trains a frame-encoder classifier directly from labelled frames (e.g. the on-disk feature cache built with the
+    /// frame-by-frame layout): random crops for training, patch-averaged clip scores for validation.
+    /// </summary>
+    public QuantumKanClassifierTransformer Fit(Training.Data.Frames.FrameClips train, Training.Data.Frames.FrameClips? validation,
+        IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count != train.LabelSize)
+            throw new ArgumentException($"{classNames.Count} class names for {train.LabelSize} label values.", nameof(classNames));
+        return ClassifierTraining.TrainOnFrames(_host, Task, Options, train, validation, classNames, continueFrom);
+    }
+
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         SchemaShapes.Require(inputSchema, Options.FeatureColumnName, FeatureColumn.Expected,
-            c => c.Kind == SchemaShape.Column.VectorKind.Vector && c.ItemType == NumberDataViewType.Single);
+            c => c.Kind is SchemaShape.Column.VectorKind.Vector or SchemaShape.Column.VectorKind.VariableVector && c.ItemType == NumberDataViewType.Single);
         SchemaShapes.Require(inputSchema, Options.LabelColumnName, ClassifierLabels.Expected(Task), c => ClassifierLabels.Accepts(c, Task));
         // Sizes are unknown until Fit sees the data; the shape only carries kinds and item types.
         var outputs = new List<OutputColumn>

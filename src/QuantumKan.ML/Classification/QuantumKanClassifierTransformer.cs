@@ -4,7 +4,9 @@ using Microsoft.ML.Runtime;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Quantum;
+using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
+using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
 using static TorchSharp.torch;
@@ -43,8 +45,11 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
     /// <summary>Class names, in score order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
-    /// <summary>Input feature width.</summary>
+    /// <summary>Input feature width; for a frame-encoder model, the mel bands per frame (rows hold any whole number of frames).</summary>
     public int FeatureCount => Columns.FeatureCount;
+
+    /// <summary>Whether the model reads log-mel frames through a frame encoder (rows of variable length).</summary>
+    public bool ReadsFrames => _network.HasEncoder;
 
     /// <summary>Multi-label decision threshold on the sigmoid probability.</summary>
     public float DecisionThreshold { get; }
@@ -79,21 +84,61 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         return new QuantumEmbeddingTransformer(Host, e, columns, options, []);
     }
 
-    /// <summary>Scores one feature vector: per-class probabilities and the embedding parameters.</summary>
+    /// <summary>
+    /// Scores one clip: per-class probabilities and the embedding parameters. The input is one feature vector, or for a
+    /// frame-encoder model the clip's frames (row-major <c>frames × bands</c>, any number ≥ 1 of frames), scored as
+    /// <see cref="FrameEncoderOptions.Inference"/> says: the mean or max over overlapping crop-length patches (the
+    /// embedding then averages α and β over the patches and takes the circular mean of γ), or the whole clip at once.
+    /// </summary>
     public (float[] Scores, float[] Embedding) Predict(ReadOnlySpan<float> features)
     {
+        if (ReadsFrames)
+            return PredictFrames(features);
         if (features.Length != FeatureCount)
             throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (logits, state) = _network.ForwardWithState(tensor(features.ToArray(), [1, FeatureCount]));
-        var probabilities = Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid();
-        return (probabilities.data<float>().ToArray(), state.Pack().data<float>().ToArray());
+        return (Probabilities(logits).data<float>().ToArray(), state.Pack().data<float>().ToArray());
     }
+
+    private (float[] Scores, float[] Embedding) PredictFrames(ReadOnlySpan<float> frames)
+    {
+        int bands = FeatureCount;
+        if (frames.Length == 0 || frames.Length % bands != 0)
+            throw new ArgumentException($"Expected a whole number (≥ 1) of {bands}-band frames, got {frames.Length} values.", nameof(frames));
+        var encoder = _network.Options.Encoder;
+        int frameCount = frames.Length / bands;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor input;
+        if (encoder.Inference == ClipInference.WholeClip)
+            input = tensor(frames.ToArray(), [1, frameCount, bands]);
+        else
+        {
+            // One clip's patches as a batch: the same cut as validation (FramePatchSource), so scores match its metrics.
+            var clip = new FrameClips(new InMemoryFrameStore([frames.ToArray()], bands), new float[Math.Max(1, ClassNames.Count)], Math.Max(1, ClassNames.Count));
+            var patches = new FramePatchSource(clip, encoder.CropFrames, encoder.PatchHop);
+            var values = new float[patches.Count * patches.FeatureSize];
+            for (int p = 0; p < patches.Count; p++)
+                patches.ReadFeatures(p, values.AsSpan(p * patches.FeatureSize, patches.FeatureSize));
+            input = tensor(values, [patches.Count, encoder.CropFrames, bands]);
+        }
+        var (logits, state) = _network.ForwardWithState(input);                   // (P, C), (P, M) each
+        var probabilities = Probabilities(logits);
+        var scores = encoder.Inference == ClipInference.PatchMax ? probabilities.amax([0]) : probabilities.mean([0]); // (C)
+        var gamma = atan2(state.Gamma.sin().mean([0]), state.Gamma.cos().mean([0]));
+        var embedding = cat([state.Alpha.mean([0]), state.Beta.mean([0]), gamma]);  // (3M)
+        return (scores.data<float>().ToArray(), embedding.data<float>().ToArray());
+    }
+
+    private Tensor Probabilities(Tensor logits) => Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid();
 
     /// <summary>Scores many feature vectors at once (rows of <paramref name="features"/>, row-major): (n, C) probabilities.</summary>
     public float[] PredictBatch(ReadOnlySpan<float> features, int rows)
     {
+        if (ReadsFrames)
+            throw new NotSupportedException("A frame-encoder model scores clips of any length one at a time: call Predict per clip.");
         if (features.Length != rows * FeatureCount)
             throw new ArgumentException($"Expected {rows}×{FeatureCount} features, got {features.Length}.", nameof(features));
         using var scope = NewDisposeScope();
@@ -130,6 +175,8 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         if (header.ClassNames is not { Length: > 0 } || header.Columns.FeatureCount < 1)
             throw reader.Error("Header", "class names or feature count are missing");
         var options = reader.ReadJson<QuantumKanNetworkOptions>("Network");
+        // Models saved before the frame encoder existed have no Encoder field: they read pooled feature vectors.
+        options = options.ResolveEncoder(inputIsFrames: false);
         QuantumKanNetwork network;
         try
         {

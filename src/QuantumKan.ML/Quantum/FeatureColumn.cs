@@ -43,6 +43,43 @@ internal sealed class FeatureColumn
         return new FeatureColumn(col, size);
     }
 
+    /// <summary>Frames mode: each row is a whole number (≥ 1) of frames of <see cref="Size"/> values (the mel bands).</summary>
+    public bool IsFrames { get; private init; }
+
+    /// <summary>Binds a column of log-mel frames: a vector of Single, of any length that is a multiple of <paramref name="bands"/>.</summary>
+    public static FeatureColumn ForFrames(DataViewSchema schema, string name, int bands)
+    {
+        var col = BoundRowMapper.RequireColumn(schema, name, $"a vector of Single holding frames of {bands} mel bands (FeatureLayout.Frames)",
+            t => t is VectorDataViewType v && v.ItemType == NumberDataViewType.Single && (!v.IsKnownSize || v.Size % bands == 0));
+        return new FeatureColumn(col, bands) { IsFrames = true };
+    }
+
+    /// <summary>A reader of whole frame matrices (frames mode): the current row's values, validated.</summary>
+    public FrameReader CreateFrameReader(DataViewRow row) => new(this, row.GetGetter<VBuffer<float>>(Column), row);
+
+    internal sealed class FrameReader(FeatureColumn owner, ValueGetter<VBuffer<float>> getter, DataViewRow row)
+    {
+        private VBuffer<float> _buffer;
+
+        /// <summary>The current row's frames, row-major <c>frames × bands</c>, in a new array.</summary>
+        public float[] Read()
+        {
+            getter(ref _buffer);
+            int bands = owner.Size;
+            if (_buffer.Length == 0 || _buffer.Length % bands != 0)
+                throw new InvalidRowException(owner.Column.Name, row.Position,
+                    $"holds {_buffer.Length} values, not a whole number (≥ 1) of {bands}-band frames; the clip may be shorter than one frame.");
+            var values = new float[_buffer.Length];
+            _buffer.CopyTo(values);
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                    throw new InvalidRowException(owner.Column.Name, row.Position, $"frame {i / bands}, band {i % bands} is {values[i]}; features must be finite.");
+            }
+            return values;
+        }
+    }
+
     /// <summary>A reader for the current row of <paramref name="row"/> that fills a span of <see cref="Size"/> values.</summary>
     public SpanReader CreateReader(DataViewRow row) => new(this, row.GetGetter<VBuffer<float>>(Column), row);
 

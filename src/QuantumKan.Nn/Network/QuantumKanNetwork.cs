@@ -1,3 +1,4 @@
+using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Quantum;
 using TorchSharp;
@@ -11,6 +12,15 @@ namespace QuantumKan.Nn.Network;
 /// B-spline KAN semantic layers → KAN head → logits, with a KAN decoder that rebuilds the (standardized) input features
 /// from the same representation (the "audio reconstruction" task).
 /// <para>
+/// Two input paths. Without an encoder (<see cref="FrameEncoderKind.None"/>) the input is one flat feature vector per
+/// clip (B, D), e.g. pooled log-mel statistics, standardized per feature inside the embedding. With a frame encoder the
+/// input is log-mel frames (B, T, M): standardized per mel band with training statistics, encoded by the
+/// <see cref="FrameEncoder"/> into a clip vector, layer-normalized, then embedded. The reconstruction target is then
+/// the standardized frames' per-band mean and standard deviation over the valid frames (2M values): a summary of the
+/// whole clip that does not depend on its length or on where a crop started, so the auxiliary task stays cheap and
+/// well defined for clips of any length.
+/// </para>
+/// <para>
 /// The representation never bypasses the state: it is the state's own parameters, normalized to [−1, 1]
 /// (α/α_max, β/β_max, cos γ, sin γ — the phase enters through the point on the unit circle, so ±π are the same state),
 /// followed by the Born-rule fidelities of the state to K learned reference states. Width 4M + K.
@@ -19,6 +29,10 @@ namespace QuantumKan.Nn.Network;
 public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
 {
     // Field names equal component names so TorchSharp's .to() swaps moved tensors into them.
+    private readonly FrameEncoder? frame_encoder;
+    private readonly LayerNorm? encoder_norm;
+    private Tensor? frame_mean;   // (M) buffer, encoder path only
+    private Tensor? frame_scale;  // (M) buffer: 1/std, or 1 for constant bands
     private readonly QuantumFieldEmbedding embedding;
     private readonly KanNetwork semantic;
     private readonly LayerNorm? head_norm;
@@ -26,7 +40,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     private readonly KanLayer decoder;
 
     /// <summary>Builds the network.</summary>
-    /// <param name="inFeatures">Input feature width D.</param>
+    /// <param name="inFeatures">Input feature width D, or the mel bands M per frame when the options select an encoder.</param>
     /// <param name="classes">Number of classes C (logits).</param>
     /// <param name="options">Architecture; default <see cref="QuantumKanNetworkOptions"/>.</param>
     public QuantumKanNetwork(int inFeatures, int classes, QuantumKanNetworkOptions? options = null) : base(nameof(QuantumKanNetwork))
@@ -35,23 +49,66 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         Options = options ?? new QuantumKanNetworkOptions();
         Options.Validate();
+        if (Options.Encoder.Kind == FrameEncoderKind.Auto)
+            throw new ArgumentException("Encoder kind Auto must be resolved (to None or an encoder) before the network is built.", nameof(options));
         InFeatures = inFeatures;
         Classes = classes;
-        embedding = new QuantumFieldEmbedding(inFeatures, Options.Embedding);
+        int clipWidth = inFeatures;
+        if (Options.Encoder.IsEnabled)
+        {
+            frame_encoder = FrameEncoder.Create(inFeatures, Options.Encoder);
+            clipWidth = frame_encoder.OutputSize;
+            encoder_norm = nn.LayerNorm(clipWidth);
+            frame_mean = zeros(inFeatures).DetachFromDisposeScope();
+            frame_scale = ones(inFeatures).DetachFromDisposeScope();
+        }
+        embedding = new QuantumFieldEmbedding(clipWidth, Options.Embedding);
         RepresentationSize = 4 * embedding.Modes + Options.Embedding.ReferenceStates;
         int[] widths = [RepresentationSize, .. Options.SemanticWidths];
         semantic = new KanNetwork(widths, Options.Semantic, Options.LayerNorm);
         head_norm = Options.LayerNorm ? nn.LayerNorm(widths[^1]) : null;
         head = KanLayer.Create(widths[^1], classes, Options.Head);
-        decoder = KanLayer.Create(RepresentationSize, inFeatures, Options.Decoder);
+        decoder = KanLayer.Create(RepresentationSize, HasEncoder ? 2 * inFeatures : inFeatures, Options.Decoder);
         RegisterComponents();
     }
 
     /// <summary>The architecture options.</summary>
     public QuantumKanNetworkOptions Options { get; }
 
-    /// <summary>Input feature width D.</summary>
+    /// <summary>Input feature width D, or mel bands M per frame with an encoder.</summary>
     public int InFeatures { get; }
+
+    /// <summary>Whether the input is frames (B, T, M) read by a frame encoder.</summary>
+    public bool HasEncoder => frame_encoder is not null;
+
+    /// <summary>The frame encoder, or null on the pooled path.</summary>
+    public FrameEncoder? Encoder => frame_encoder;
+
+    /// <summary>
+    /// Sets the per-band standardization of the encoder path's frames, <c>(x − mean)/std</c>, from training statistics;
+    /// bands with std ≤ 1e-8 are only centred. Stored as buffers, so it is saved with the weights. Without an encoder,
+    /// the statistics are the embedding's per-feature standardization.
+    /// </summary>
+    /// <param name="mean">(M) band means, or (D) feature means.</param>
+    /// <param name="std">(M) band standard deviations, or (D) feature standard deviations.</param>
+    public void SetInputStandardization(Tensor mean, Tensor std)
+    {
+        if (!HasEncoder)
+        {
+            embedding.SetInputStandardization(mean, std);
+            return;
+        }
+        if (mean.shape.Length != 1 || mean.shape[0] != InFeatures || !mean.shape.SequenceEqual(std.shape))
+            throw new ArgumentException($"Band statistics must both be ({InFeatures}); got ({string.Join(", ", mean.shape)}) and ({string.Join(", ", std.shape)}).");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var s = std.to(frame_scale!.dtype).to(frame_scale.device);
+        frame_mean!.copy_(mean.to(frame_mean.dtype).to(frame_mean.device));
+        frame_scale.copy_(where(s > 1e-8, s.reciprocal(), ones_like(s)));
+    }
+
+    /// <summary>Standardizes frames (B, T, M) per band (encoder path).</summary>
+    public Tensor StandardizeFrames(Tensor frames) => (frames - frame_mean!) * frame_scale!;
 
     /// <summary>Number of classes C.</summary>
     public int Classes { get; }
@@ -62,29 +119,75 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The quantum field embedding (for similarity search and the quantum losses).</summary>
     public QuantumFieldEmbedding Embedding => embedding;
 
-    /// <summary>Logits: features (B, D) → (B, C).</summary>
+    /// <summary>Logits: features (B, D), or frames (B, T, M) with an encoder → (B, C).</summary>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var state = embedding.Encode(features);
+        var state = embedding.Encode(ClipVector(features, null, out _));
         return Classify(Represent(state)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Inference: logits (B, C) and the state α, β, γ (B, M) from one pass over features (B, D).</summary>
-    public (Tensor Logits, CoherentStateParameters State) ForwardWithState(Tensor features)
+    /// <summary>Inference: logits (B, C) and the state α, β, γ (B, M) from one pass over features (B, D) or frames (B, T, M).</summary>
+    /// <param name="features">Features or frames.</param>
+    /// <param name="lengths">Valid frames per clip (B) int64 for a padded batch of frames; null when nothing is padded.</param>
+    public (Tensor Logits, CoherentStateParameters State) ForwardWithState(Tensor features, Tensor? lengths = null)
     {
-        var state = embedding.Encode(features);
+        var state = embedding.Encode(ClipVector(features, lengths, out _));
         return (Classify(Represent(state)), state);
     }
 
-    /// <summary>Everything one training step needs, from one pass: features (B, D).</summary>
-    public NetworkOutputs ForwardAll(Tensor features)
+    /// <summary>Everything one training step needs, from one pass: features (B, D), or frames (B, T, M) with an encoder.</summary>
+    /// <param name="features">Features or (raw, unstandardized) frames.</param>
+    /// <param name="lengths">Valid frames per clip for a padded batch; null when nothing is padded.</param>
+    /// <param name="standardizedFrames">
+    /// Frames the caller already standardized and augmented (training-time augmentation works on standardized frames);
+    /// when given, <paramref name="features"/> is ignored on the encoder path.
+    /// </param>
+    public NetworkOutputs ForwardAll(Tensor features, Tensor? lengths = null, Tensor? standardizedFrames = null)
     {
-        var state = embedding.Encode(features);               // α, β, γ: (B, M)
+        var clip = ClipVector(standardizedFrames ?? features, lengths, out var target, standardizedFrames is not null); // (B, D')
+        var state = embedding.Encode(clip);                    // α, β, γ: (B, M)
         var representation = Represent(state);                 // (B, 4M + K)
         var logits = Classify(representation);                 // (B, C)
-        var reconstruction = decoder.call(representation);     // (B, D)
-        return new NetworkOutputs(logits, state, representation, reconstruction, embedding.Standardize(features));
+        var reconstruction = decoder.call(representation);     // (B, D) or (B, 2M)
+        return new NetworkOutputs(logits, state, representation, reconstruction, target);
+    }
+
+    // The embedding's input, and the reconstruction target: (B, D) → itself / its standardization; frames (B, T, M) →
+    // the encoder's clip vector / the standardized frames' per-band mean and std over the valid frames (B, 2M).
+    private Tensor ClipVector(Tensor features, Tensor? lengths, out Tensor target, bool standardized = false)
+    {
+        if (frame_encoder is null)
+        {
+            target = embedding.Standardize(features);
+            return features;
+        }
+        if (features.dim() != 3 || features.shape[2] != InFeatures)
+            throw new ArgumentException($"Expected frames (batch, time, {InFeatures}); got ({string.Join(", ", features.shape)}).", nameof(features));
+        var x = standardized ? features : StandardizeFrames(features);                 // (B, T, M)
+        target = BandStatistics(x, lengths);                                           // (B, 2M)
+        return encoder_norm!.call(frame_encoder.Encode(x, lengths));                    // (B, D')
+    }
+
+    /// <summary>Per-band mean and std of frames (B, T, M) over the valid frames → (B, 2M).</summary>
+    public static Tensor BandStatistics(Tensor frames, Tensor? lengths)
+    {
+        using var scope = NewDisposeScope();
+        Tensor mean, variance;
+        if (lengths is null)
+        {
+            mean = frames.mean([1]);
+            variance = (frames - mean.unsqueeze(1)).square().mean([1]);
+        }
+        else
+        {
+            var valid = (arange(frames.shape[1], dtype: ScalarType.Int64, device: frames.device).unsqueeze(0) < lengths.unsqueeze(1))
+                .unsqueeze(2).to(frames.dtype);                                             // (B, T, 1)
+            var count = lengths.to(frames.dtype).clamp_min(1).unsqueeze(1);                // (B, 1)
+            mean = (frames * valid).sum(1) / count;
+            variance = ((frames - mean.unsqueeze(1)).square() * valid).sum(1) / count;
+        }
+        return cat([mean, (variance + 1e-8).sqrt()], 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The state-derived representation: (B, M) parameters → (B, 4M + K).</summary>
@@ -119,6 +222,8 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
                     + semantic.RegularizationLoss(l1Weight, entropyWeight)
                     + head.RegularizationLoss(l1Weight, entropyWeight)
                     + decoder.RegularizationLoss(l1Weight, entropyWeight);
+        if (frame_encoder is KanConvEncoder kan)
+            total = total + kan.RegularizationLoss(l1Weight, entropyWeight);
         return total.MoveToOuterDisposeScope();
     }
 }
@@ -127,6 +232,6 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
 /// <param name="Logits">(B, C) class scores.</param>
 /// <param name="State">α, β, γ of the embedding, each (B, M).</param>
 /// <param name="Representation">(B, 4M + K) state-derived representation.</param>
-/// <param name="Reconstruction">(B, D) the decoder's rebuild of the standardized input.</param>
-/// <param name="StandardizedInput">(B, D) the input after the embedding's standardization: the reconstruction target.</param>
+/// <param name="Reconstruction">(B, D) the decoder's rebuild of the standardized input ((B, 2M) band statistics with an encoder).</param>
+/// <param name="StandardizedInput">The reconstruction target: (B, D) the input after the embedding's standardization, or (B, 2M) band statistics.</param>
 public sealed record NetworkOutputs(Tensor Logits, CoherentStateParameters State, Tensor Representation, Tensor Reconstruction, Tensor StandardizedInput);

@@ -1,3 +1,4 @@
+using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Quantum;
 
@@ -27,6 +28,21 @@ public sealed record QuantumKanNetworkOptions
         Modes = 32,
         Extractor = new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 2 },
     };
+
+    /// <summary>
+    /// The frame encoder in front of the embedding. Default <see cref="FrameEncoderKind.Auto"/>: a temporal convolution
+    /// when the input is log-mel frames, none when it is one pooled feature vector per clip. Models saved before the
+    /// encoder existed carry no such field and load as <see cref="FrameEncoderKind.None"/>.
+    /// </summary>
+    public FrameEncoderOptions Encoder { get; init; } = new();
+
+    /// <summary>Training-time augmentation of frames (encoder path only; off in validation and inference). Default none.</summary>
+    public FrameAugmentationOptions Augmentation { get; init; } = new();
+
+    /// <summary>These options with <see cref="FrameEncoderKind.Auto"/> decided for the input: frames or one flat vector per clip.</summary>
+    public QuantumKanNetworkOptions ResolveEncoder(bool inputIsFrames) => Encoder.Kind != FrameEncoderKind.Auto
+        ? this
+        : this with { Encoder = Encoder with { Kind = inputIsFrames ? FrameEncoderKind.Temporal : FrameEncoderKind.None } };
 
     /// <summary>Hidden widths of the semantic KAN layers between the state representation and the head. Default [64].</summary>
     public int[] SemanticWidths { get; init; } = [64];
@@ -66,6 +82,10 @@ public sealed record QuantumKanNetworkOptions
     {
         ArgumentNullException.ThrowIfNull(Embedding, nameof(Embedding));
         Embedding.Validate();
+        ArgumentNullException.ThrowIfNull(Encoder, nameof(Encoder));
+        Encoder.Validate();
+        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Augmentation.Validate();
         ArgumentNullException.ThrowIfNull(SemanticWidths, nameof(SemanticWidths));
         if (SemanticWidths.Any(w => w < 1))
             throw new ArgumentOutOfRangeException(nameof(SemanticWidths), string.Join(", ", SemanticWidths), "Semantic widths must be at least 1.");

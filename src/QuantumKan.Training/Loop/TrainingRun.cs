@@ -48,6 +48,7 @@ internal sealed class TrainingRun
         while (!_state.IsFinished(_options.Epochs))
         {
             var steps = _plan.Steps(_state.Epoch);
+            (_setup.Train as Data.Frames.IEpochDependentSource)?.BeginEpoch(_state.Epoch);
             while (_state.StepInEpoch < steps.Count && _state.StoppedEarlyReason is null)
             {
                 StopIfCancelled(cancellationToken);

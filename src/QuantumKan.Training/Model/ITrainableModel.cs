@@ -39,8 +39,13 @@ public sealed class ModelOutput
     /// <summary>Creates an output from logits and optional auxiliary losses keyed by component name (see <see cref="LossComponents"/>).</summary>
     /// <param name="logits">Unnormalized class scores, <c>[B, classes]</c>.</param>
     /// <param name="auxiliaryLosses">Scalar losses, each a mean over the batch and not yet weighted; null for none.</param>
-    public ModelOutput(Tensor logits, IReadOnlyDictionary<string, Tensor>? auxiliaryLosses = null)
+    /// <param name="targets">
+    /// The labels the classification loss should use instead of the batch's, <c>[B, classes]</c> (e.g. mixup's mixed
+    /// targets); null to use the batch's labels.
+    /// </param>
+    public ModelOutput(Tensor logits, IReadOnlyDictionary<string, Tensor>? auxiliaryLosses = null, Tensor? targets = null)
     {
+        Targets = targets;
         Logits = logits ?? throw new ArgumentNullException(nameof(logits));
         AuxiliaryLosses = auxiliaryLosses ?? new Dictionary<string, Tensor>();
         foreach (var (name, value) in AuxiliaryLosses)
@@ -54,6 +59,9 @@ public sealed class ModelOutput
 
     /// <summary>Unnormalized class scores, <c>[B, classes]</c>.</summary>
     public Tensor Logits { get; }
+
+    /// <summary>Labels for the classification loss in place of the batch's; null for the batch's own.</summary>
+    public Tensor? Targets { get; }
 
     /// <summary>Unweighted scalar auxiliary losses by component name.</summary>
     public IReadOnlyDictionary<string, Tensor> AuxiliaryLosses { get; }

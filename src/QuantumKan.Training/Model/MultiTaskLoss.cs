@@ -31,7 +31,8 @@ public sealed class MultiTaskLoss
         if (logits.ndim != 2 || logits.shape[0] != batch.Size || logits.shape[1] != batch.Labels.shape[1])
             throw new InvalidOperationException(
                 $"The model returned logits of shape [{string.Join(", ", logits.shape)}]; expected [{batch.Size}, {batch.Labels.shape[1]}] (batch, classes).");
-        var components = new Dictionary<string, Tensor> { [LossComponents.Classification] = ClassificationLoss(logits, batch.Labels.to_type(logits.dtype)) };
+        var labels = output.Targets ?? batch.Labels;
+        var components = new Dictionary<string, Tensor> { [LossComponents.Classification] = ClassificationLoss(logits, labels.to_type(logits.dtype)) };
         if (_weights.L2 > 0)
             components[LossComponents.L2] = SumOfSquares(parameters);
         foreach (var (name, value) in output.AuxiliaryLosses)

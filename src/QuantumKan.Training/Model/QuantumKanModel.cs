@@ -15,10 +15,15 @@ public sealed class QuantumKanModel : ITrainableModel
     private readonly FidelityContrastiveLoss _contrastive;
     private readonly NormalizationPenalty _normalization;
 
+    private readonly bool _multiLabel;
+
     /// <summary>Wraps a network.</summary>
-    public QuantumKanModel(QuantumKanNetwork network)
+    /// <param name="network">The network.</param>
+    /// <param name="task">The task (mixup's targets differ between multi-label and multiclass). Default multi-label.</param>
+    public QuantumKanModel(QuantumKanNetwork network, TaskKind task = TaskKind.MultiLabel)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
+        _multiLabel = task == TaskKind.MultiLabel;
         _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin);
         _normalization = new NormalizationPenalty(network.Embedding.Grid.Spacing);
     }
@@ -47,12 +52,11 @@ public sealed class QuantumKanModel : ITrainableModel
     {
         // The network takes flat feature vectors; a source with a shaped layout (the feature cache's [segments, statistics,
         // mels] or [frames, mels] patches) is read row-major, so flattening each example keeps its values in order.
-        var features = batch.Features.dim() == 2 ? batch.Features : batch.Features.reshape(batch.Size, -1); // (B, D)
-        var o = Network.ForwardAll(features);
+        var (o, targets) = Network.HasEncoder ? ForwardFrames(batch) : (Network.ForwardAll(Flatten(batch)), null);
         var aux = new Dictionary<string, Tensor>
         {
             [LossComponents.AudioReconstruction] = nn.functional.mse_loss(o.Reconstruction, o.StandardizedInput),
-            [LossComponents.QuantumFidelity] = _contrastive.call(ContrastedFidelity(o.State), batch.Labels),
+            [LossComponents.QuantumFidelity] = _contrastive.call(ContrastedFidelity(o.State), targets ?? batch.Labels),
         };
         int samples = Math.Min(Network.Options.NormalizationSamples, batch.Size);
         if (samples > 0)
@@ -62,7 +66,22 @@ public sealed class QuantumKanModel : ITrainableModel
             var density = Nn.Quantum.Wavefunction.Density(o.State.Alpha[..samples], Network.Embedding.Grid); // (S, M, N)
             aux[LossComponents.Normalization] = _normalization.FromDensity(density);
         }
-        return new ModelOutput(o.Logits, aux);
+        return new ModelOutput(o.Logits, aux, targets);
+    }
+
+    private static Tensor Flatten(TrainingBatch batch) =>
+        batch.Features.dim() == 2 ? batch.Features : batch.Features.reshape(batch.Size, -1); // (B, D)
+
+    // Frames (B, T, M): in training mode with augmentation on, gain on the raw log-mel, then shift, masks and mixup on
+    // the standardized frames; the mixed targets replace the batch labels for every loss that reads labels.
+    private (NetworkOutputs Outputs, Tensor? Targets) ForwardFrames(TrainingBatch batch)
+    {
+        var augmentation = Network.Options.Augmentation;
+        if (!Network.training || !augmentation.IsEnabled)
+            return (Network.ForwardAll(batch.Features), null);
+        var frames = Network.StandardizeFrames(Nn.Encoders.FrameAugmentation.RandomGain(batch.Features, augmentation.GainDb));
+        var (augmented, targets) = Nn.Encoders.FrameAugmentation.Apply(frames, batch.Labels, augmentation, _multiLabel);
+        return (Network.ForwardAll(batch.Features, standardizedFrames: augmented), targets);
     }
 
     // (B, B) fidelities for the contrastive task: of the product state, or per mode (log-fidelity / M).

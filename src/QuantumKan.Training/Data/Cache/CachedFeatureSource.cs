@@ -61,6 +61,12 @@ public sealed class CachedFeatureSource : IClipPatchSource, IDisposable
         _clipLabels.AsSpan(_view.ClipOf(index) * LabelSize, LabelSize).CopyTo(destination);
     }
 
+    /// <summary>
+    /// The cached clips as labelled frame matrices, for a frame encoder; the cache must have been built with the
+    /// frame-by-frame layout (one <c>[bands]</c> frame per patch). Valid while this source is not disposed.
+    /// </summary>
+    public Frames.FrameClips AsFrameClips() => new(new Frames.CachedFrameStore(_view), _clipLabels, LabelSize);
+
     /// <summary>Disposes the view.</summary>
     public void Dispose() => _view.Dispose();
 }

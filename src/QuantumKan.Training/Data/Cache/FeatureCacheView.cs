@@ -106,6 +106,15 @@ public sealed unsafe class FeatureCacheView : IDisposable
         Source(_clipOffset[clip], floats * sizeof(float)).CopyTo(destination);
     }
 
+    /// <summary>Copies patches <c>[first, first + n)</c> of clip <paramref name="clip"/> (n = destination length / patch size; must lie inside the clip).</summary>
+    public void ReadPatches(int clip, int first, Span<float> destination)
+    {
+        int count = destination.Length / PatchSize;
+        if (destination.Length % PatchSize != 0 || first < 0 || first + count > PatchCountOf(clip))
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"Patches [{first}, {first + count}) are not inside clip {clip}'s {PatchCountOf(clip)}.");
+        Source(_clipOffset[clip] + (long)first * _patchBytes, count * _patchBytes).CopyTo(destination);
+    }
+
     /// <summary>Every patch of clip <paramref name="clip"/> in a new array.</summary>
     public float[] ReadClip(int clip)
     {

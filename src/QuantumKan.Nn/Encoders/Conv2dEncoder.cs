@@ -1,0 +1,83 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QuantumKan.Nn.Encoders;
+
+/// <summary>
+/// 2-D residual convolution over time × frequency (VGG/ResNet-like):
+/// <code>
+/// (B, T, M) → (B, 1, T, M) → stem: conv 3×3 (1 → C0) + BN + ReLU
+///   → per block i: ReLU( BN(conv 3×3 (ReLU(BN(conv 3×3 s2 (x))))) + BN(conv 1×1 s2 (x)) )      (T, M) → (⌈T/2⌉, ⌈M/2⌉)
+///   → mean over frequency (B, C_last, T') → time pooling → (B, 2·C_last) or (B, C_last)
+/// </code>
+/// </summary>
+public sealed class Conv2dEncoder : FrameEncoder
+{
+    private readonly Conv2d stem;
+    private readonly BatchNorm2d stem_norm;
+    private readonly ModuleList<Conv2dResidualBlock> blocks;
+    private readonly TimePooling pooling;
+
+    /// <summary>Builds the encoder for frames of <paramref name="melBands"/> bands.</summary>
+    public Conv2dEncoder(int melBands, FrameEncoderOptions options) : base(nameof(Conv2dEncoder), melBands, options)
+    {
+        var c = options.Channels;
+        stem = nn.Conv2d(1, c[0], 3, padding: 1, bias: false);
+        stem_norm = nn.BatchNorm2d(c[0]);
+        blocks = new ModuleList<Conv2dResidualBlock>(
+            Enumerable.Range(1, c.Length - 1).Select(i => new Conv2dResidualBlock(c[i - 1], c[i])).ToArray());
+        pooling = new TimePooling(c[^1], options.Pooling);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int OutputSize => pooling.OutputSize;
+
+    private protected override (Tensor Sequence, Tensor? Lengths) EncodeSequence(Tensor frames, Tensor? lengths)
+    {
+        var x = frames.unsqueeze(1);                                                                   // (B, 1, T, M)
+        x = FrameEncoderMasking.Apply(nn.functional.relu(stem_norm.call(stem.call(x))), TimeMask(lengths, x.shape[2], x.dtype)); // (B, C0, T, M)
+        foreach (var block in blocks)
+        {
+            lengths = Halve(lengths);
+            x = block.Forward(x, TimeMask(lengths, (x.shape[2] + 1) / 2, x.dtype));                   // (B, Ci, ⌈T/2⌉, ⌈M/2⌉)
+        }
+        return (x.mean([3]), lengths);                                                                 // (B, C, T')
+    }
+
+    private protected override Tensor Pool(Tensor sequence, Tensor? lengths) => pooling.Pool(sequence, lengths);
+}
+
+/// <summary>One halving residual block of <see cref="Conv2dEncoder"/>.</summary>
+internal sealed class Conv2dResidualBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d norm1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d norm2;
+    private readonly Conv2d shortcut;
+    private readonly BatchNorm2d shortcut_norm;
+
+    public Conv2dResidualBlock(int inChannels, int outChannels) : base(nameof(Conv2dResidualBlock))
+    {
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: 2, padding: 1, bias: false);
+        norm1 = nn.BatchNorm2d(outChannels);
+        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
+        norm2 = nn.BatchNorm2d(outChannels);
+        shortcut = nn.Conv2d(inChannels, outChannels, 1, stride: 2, bias: false);
+        shortcut_norm = nn.BatchNorm2d(outChannels);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>x (B, Cin, T, F), already masked → (B, Cout, ⌈T/2⌉, ⌈F/2⌉), masked with (B, 1, ⌈T/2⌉).</summary>
+    public Tensor Forward(Tensor x, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
+        var h = FrameEncoderMasking.Apply(nn.functional.relu(norm1.call(conv1.call(x))), mask);
+        var y = norm2.call(conv2.call(h)) + shortcut_norm.call(shortcut.call(x));
+        return FrameEncoderMasking.Apply(nn.functional.relu(y), mask).MoveToOuterDisposeScope();
+    }
+}

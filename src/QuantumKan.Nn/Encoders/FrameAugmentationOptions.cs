@@ -1,0 +1,64 @@
+namespace QuantumKan.Nn.Encoders;
+
+/// <summary>
+/// Training-time augmentation of log-mel frames, applied per batch by the training model (never in validation or
+/// inference). Every draw comes from torch's generator, which the trainer seeds and checkpoints, so augmented runs are
+/// deterministic under the seed and resume exactly. All off by default.
+/// </summary>
+public sealed record FrameAugmentationOptions
+{
+    /// <summary>SpecAugment: how many frequency masks per clip. Default 0.</summary>
+    public int FrequencyMasks { get; init; }
+
+    /// <summary>Widest frequency mask, in mel bands (each mask's width is uniform in [0, this]). Default 8.</summary>
+    public int FrequencyMaskWidth { get; init; } = 8;
+
+    /// <summary>SpecAugment: how many time masks per clip. Default 0.</summary>
+    public int TimeMasks { get; init; }
+
+    /// <summary>Widest time mask, in frames. Default 10.</summary>
+    public int TimeMaskWidth { get; init; } = 10;
+
+    /// <summary>Random circular time shift of each clip, up to ± this many frames. Default 0.</summary>
+    public int TimeShift { get; init; }
+
+    /// <summary>Random gain, uniform in ± this many dB, added as log power to every frame (log-scale features). Default 0.</summary>
+    public double GainDb { get; init; }
+
+    /// <summary>
+    /// Mixup: probability that a batch is mixed with a shuffled copy of itself, x = λx + (1−λ)x', λ ~ Beta(α, α).
+    /// Default 0.
+    /// </summary>
+    public double MixupProbability { get; init; }
+
+    /// <summary>Mixup's Beta(α, α) concentration. Default 0.4.</summary>
+    public double MixupAlpha { get; init; } = 0.4;
+
+    /// <summary>
+    /// Mixup targets for multi-label tasks: true takes the union of both clips' labels (both sounds are present);
+    /// false takes λy + (1−λ)y'. Multiclass always uses the soft targets λy + (1−λ)y' with soft cross-entropy. Default true.
+    /// </summary>
+    public bool MixupLabelUnion { get; init; } = true;
+
+    /// <summary>Whether any augmentation is switched on.</summary>
+    public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || GainDb > 0 || MixupProbability > 0;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        Require(FrequencyMasks is >= 0 and <= 64, nameof(FrequencyMasks), FrequencyMasks, "must be in 0–64");
+        Require(FrequencyMaskWidth >= 0, nameof(FrequencyMaskWidth), FrequencyMaskWidth, "must be ≥ 0");
+        Require(TimeMasks is >= 0 and <= 64, nameof(TimeMasks), TimeMasks, "must be in 0–64");
+        Require(TimeMaskWidth >= 0, nameof(TimeMaskWidth), TimeMaskWidth, "must be ≥ 0");
+        Require(TimeShift >= 0, nameof(TimeShift), TimeShift, "must be ≥ 0");
+        Require(GainDb >= 0 && double.IsFinite(GainDb), nameof(GainDb), GainDb, "must be finite and ≥ 0");
+        Require(MixupProbability is >= 0 and <= 1, nameof(MixupProbability), MixupProbability, "must be in [0, 1]");
+        Require(MixupAlpha > 0 && double.IsFinite(MixupAlpha), nameof(MixupAlpha), MixupAlpha, "must be finite and > 0");
+    }
+
+    private static void Require(bool ok, string name, object value, string rule)
+    {
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, value, $"FrameAugmentationOptions.{name} {rule}.");
+    }
+}
