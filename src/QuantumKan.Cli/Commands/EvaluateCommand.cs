@@ -38,8 +38,8 @@ internal static class EvaluateCommand
         return command;
     }
 
-    /// <summary>Evaluates, prints the report, writes the chart (and the predictions CSV when asked).</summary>
-    public static EvaluationResult Run(CliConsole console, AudioClassifierModel model, DataSource source, string? predictionsPath, string plotPath, int shown)
+    /// <summary>Evaluates, prints the report, writes the chart (when a path is given) and the predictions CSV (when asked).</summary>
+    public static EvaluationResult Run(CliConsole console, AudioClassifierModel model, DataSource source, string? predictionsPath, string? plotPath, int shown)
     {
         var set = source.LoadForEvaluation(model.ClassNames);
         if (set.SkippedMissingAudio.Count > 0)
@@ -47,9 +47,12 @@ internal static class EvaluateCommand
         var result = EvaluationWorkflow.Run(model, set, source.EvaluationListing, console);
         EvaluationReport.Write(console, result, source.Describe(), shown);
 
-        string title = $"Per-class average precision, {source.Split ?? "all"} clips (mAP {result.MultiLabel.MeanAveragePrecision.ToString("F3", CultureInfo.InvariantCulture)})";
-        ClassPrecisionChart.Save(result.ClassNames, result.MultiLabel.AveragePrecision, title, plotPath);
-        console.Out.WriteLine($"Per-class AP chart: {plotPath}");
+        if (plotPath is not null)
+        {
+            string title = $"Per-class average precision, {source.Split ?? "all"} clips (mAP {result.MultiLabel.MeanAveragePrecision.ToString("F3", CultureInfo.InvariantCulture)})";
+            ClassPrecisionChart.Save(result.ClassNames, result.MultiLabel.AveragePrecision, title, plotPath);
+            console.Out.WriteLine($"Per-class AP chart: {plotPath}");
+        }
         if (predictionsPath is not null)
         {
             var full = Path.GetFullPath(predictionsPath);

@@ -34,6 +34,8 @@ internal static class EvaluationReport
 
     private static void WriteClasses(CliConsole console, EvaluationResult result, int shown)
     {
+        if (shown <= 0)
+            return;
         var m = result.MultiLabel;
         var positives = result.Positives();
         var ranked = Enumerable.Range(0, result.ClassCount).Where(c => !double.IsNaN(m.AveragePrecision[c]))

@@ -84,14 +84,14 @@ public abstract class FrameEncoder : nn.Module<Tensor, Tensor>
 /// <summary>Masked time pooling of a <c>(B, C, T)</c> sequence: mean + max, or learned attention.</summary>
 internal sealed class TimePooling : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv1d? attention_score;
+    private readonly Linear? attention_score;
 
     public TimePooling(int channels, TimePoolingKind kind) : base(nameof(TimePooling))
     {
         Kind = kind;
         Channels = channels;
         if (kind == TimePoolingKind.Attention)
-            attention_score = nn.Conv1d(channels, 1, 1);
+            attention_score = nn.Linear(channels, 1);
         RegisterComponents();
     }
 
@@ -130,7 +130,7 @@ internal sealed class TimePooling : nn.Module<Tensor, Tensor>
         }
         else
         {
-            var score = attention_score!.call(sequence);                                       // (B, 1, T)
+            var score = attention_score!.call(sequence.transpose(1, 2)).transpose(1, 2);       // (B, 1, T)
             if (valid is not null)
                 score = score.masked_fill(valid.logical_not(), float.NegativeInfinity);
             var weights = score.softmax(2);                                                      // (B, 1, T)
