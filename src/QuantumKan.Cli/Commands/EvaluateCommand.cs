@@ -47,7 +47,7 @@ internal static class EvaluateCommand
         var result = EvaluationWorkflow.Run(model, set, source.EvaluationListing, console);
         EvaluationReport.Write(console, result, source.Describe(), shown);
 
-        string title = $"Per-class average precision, {source.Split ?? "all"} clips (mAP {result.MultiLabel.MeanAveragePrecision.ToString("F3", CultureInfo.InvariantCulture)})";
+        string title = $"Per-class average precision, {source.EvaluatedSplit} clips (mAP {result.MultiLabel.MeanAveragePrecision.ToString("F3", CultureInfo.InvariantCulture)})";
         ClassPrecisionChart.Save(result.ClassNames, result.MultiLabel.AveragePrecision, title, plotPath);
         console.Out.WriteLine($"Per-class AP chart: {plotPath}");
         if (predictionsPath is not null)

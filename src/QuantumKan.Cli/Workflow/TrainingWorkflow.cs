@@ -52,7 +52,9 @@ internal static class TrainingWorkflow
         // An unavailable GPU is reported before minutes of featurization, not after.
         TorchRuntime.ResolveDevice(plan.Training.Device, plan.Training.AllowCpuFallback);
         var display = new ProgressDisplay(console);
-        var (trainSet, validationSet) = plan.Data.LoadForTraining();
+        var (trainSet, validationSet, testRowsLeftOut) = plan.Data.LoadForTraining();
+        if (testRowsLeftOut > 0)
+            console.Out.WriteLine($"Leaving out {testRowsLeftOut} eval/test row(s) of {plan.Data.TrainingListing}: they are never trained on.");
         ReportSkipped(console, trainSet, validationSet);
         if (plan.Task == ClassificationTask.Multiclass)
         {

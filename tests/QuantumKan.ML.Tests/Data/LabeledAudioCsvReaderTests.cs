@@ -115,4 +115,30 @@ public class LabeledAudioCsvReaderTests
         Assert.Equal(line, ex.LineNumber);
         Assert.Contains(reason, ex.Message);
     }
+
+    [Theory]
+    [InlineData("path,labels,split\na.wav,Dog,train\nb.wav,Dog,testing\n", 3, "unknown split 'testing'")]
+    [InlineData("path,labels,split\na.wav,Dog,train\nb.wav,Dog,\n", 3, "split field is empty")]
+    public void Read_UnknownSplitValue_NamesTheLine(string text, int line, string reason)
+    {
+        using var dir = new TempFolder();
+        string csv = Listing(dir, text, "a.wav", "b.wav");
+        var ex = Assert.Throws<MalformedCsvRowException>(() => LabeledAudioCsvReader.Read(csv));
+        Assert.Equal(line, ex.LineNumber);
+        Assert.Contains(csv, ex.Message);
+        Assert.Contains(reason, ex.Message);
+        Assert.Contains("train, val, eval, test", ex.Message);
+    }
+
+    [Fact]
+    public void Read_StandardSplits_AreKept_AndNullSplitsAcceptsAnyValue()
+    {
+        using var dir = new TempFolder();
+        string csv = Listing(dir, "path,labels,split\na.wav,Dog,train\nb.wav,Dog,Val\nc.wav,Dog,EVAL\nd.wav,Dog,test\n", "a.wav", "b.wav", "c.wav", "d.wav");
+        Assert.Equal(["train", "val", "eval", "test"], LabeledAudioCsvReader.Read(csv).Clips.Select(c => c.Split));
+
+        File.WriteAllText(csv, "path,labels,split\na.wav,Dog,fold3\n");
+        var set = LabeledAudioCsvReader.Read(csv, new LabeledAudioCsvOptions { Splits = null });
+        Assert.Equal("fold3", set.Clips.Single().Split);
+    }
 }
