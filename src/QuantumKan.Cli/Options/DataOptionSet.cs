@@ -29,6 +29,11 @@ internal sealed class DataOptionSet(bool withSplit)
         Description = "Leave out listed clips whose audio file does not exist (and say how many) instead of failing.",
     };
 
+    public Option<bool> AllowEmptyLabels { get; } = new("--allow-empty-labels")
+    {
+        Description = "With --csv: read a row whose labels field is empty as a clip of no class (a negative example for every class) instead of failing.",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Fsd50k);
@@ -36,6 +41,7 @@ internal sealed class DataOptionSet(bool withSplit)
         if (withSplit)
             command.Options.Add(Split);
         command.Options.Add(SkipMissing);
+        command.Options.Add(AllowEmptyLabels);
         command.ValidateBy(r => Read(r));
     }
 
@@ -48,10 +54,12 @@ internal sealed class DataOptionSet(bool withSplit)
         if ((root is null) == (csv is null))
             throw new ArgumentException("Name the data with exactly one of --fsd50k <root> or --csv <file>.");
         var split = withSplit ? r.GetValue(Split) : null;
+        if (root is not null && r.GetValue(AllowEmptyLabels))
+            throw new ArgumentException("--allow-empty-labels applies to --csv listings (FSD50K gives every clip a label).");
         if (root is not null && split == "test")
             throw new ArgumentException("FSD50K has no test split: use --split eval (its held-out evaluation set), val or train.");
         return root is not null
             ? DataSource.ForFsd50k(root, split ?? "eval", r.GetValue(SkipMissing))
-            : DataSource.ForCsv(csv!, split, r.GetValue(SkipMissing));
+            : DataSource.ForCsv(csv!, split, r.GetValue(SkipMissing), r.GetValue(AllowEmptyLabels));
     }
 }

@@ -79,7 +79,7 @@ public static class LabeledAudioCsvReader
                 throw new MalformedCsvRowException(csvPath, line, $"'{rawPath}' already appeared on line {pathLines[full]}.");
             var labels = LabelListParser.Split(record.Fields[header.IndexOf(options.LabelsColumn)], options.LabelSeparator, csvPath, line, options.LabelsColumn);
             if (labels.Length == 0 && !options.AllowEmptyLabels)
-                throw new MalformedCsvRowException(csvPath, line, $"'{rawPath}' has no labels (set AllowEmptyLabels to permit it).");
+                throw new EmptyLabelsException(csvPath, line, rawPath);
             int splitIndex = header.IndexOf(options.SplitColumn);
             string split = splitIndex < 0 ? "" : record.Fields[splitIndex].Trim().ToLowerInvariant();
             if (splitIndex >= 0 && options.Splits is { } allowed && !allowed.Any(a => string.Equals(a.Trim(), split, StringComparison.OrdinalIgnoreCase)))

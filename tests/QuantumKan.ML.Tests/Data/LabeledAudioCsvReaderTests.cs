@@ -83,8 +83,11 @@ public class LabeledAudioCsvReaderTests
     {
         using var dir = new TempFolder();
         string csv = Listing(dir, "path,labels\na.wav,Dog\nb.wav,\n", "a.wav", "b.wav");
-        var ex = Assert.Throws<MalformedCsvRowException>(() => LabeledAudioCsvReader.Read(csv));
+        var ex = Assert.Throws<EmptyLabelsException>(() => LabeledAudioCsvReader.Read(csv));
         Assert.Equal(3, ex.LineNumber);
+        Assert.IsAssignableFrom<MalformedCsvRowException>(ex);
+        Assert.Contains("set AllowEmptyLabels to permit it", ex.Message);
+        Assert.EndsWith("has no labels (pass --allow-empty-labels).", ex.WithRemedy("pass --allow-empty-labels").Message);
         var set = LabeledAudioCsvReader.Read(csv, new LabeledAudioCsvOptions { AllowEmptyLabels = true });
         Assert.Empty(set.Clips[1].LabelIndices);
         Assert.Equal([0f], set.MultiHot(1));
