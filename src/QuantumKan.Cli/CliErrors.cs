@@ -39,17 +39,7 @@ internal static class CliErrors
     }
 
     /// <summary>An exception's message for a user: without the "(Parameter 'x')" and "Actual value was" tails .NET appends.</summary>
-    internal static string MessageOf(Exception ex)
-    {
-        var message = ex.Message;
-        if (ex is ArgumentException { ParamName: { } name })
-        {
-            int cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
-            if (cut >= 0)
-                message = message[..cut];
-        }
-        return message;
-    }
+    internal static string MessageOf(Exception ex) => QuantumKan.Core.ExceptionText.ForUser(ex);
 
     // ML.NET invokes loaders and getters through reflection and wraps what they throw; report the cause the user can act on.
     private static Exception Unwrap(Exception ex)

@@ -26,27 +26,47 @@ public static class QuantumKanRegistration
         MlNetInternals.IsRegistered(mlContext.ComponentCatalog, ModelPersistence.LoaderSignature);
 
     /// <summary>
-    /// Registers QuantumKan with the context and loads a model zip, like <c>mlContext.Model.Load</c>, but with
-    /// QuantumKan's typed errors surfaced directly. ML.NET invokes loaders by reflection, so through plain
-    /// <c>Model.Load</c> a <see cref="ModelFormatException"/> (naming the broken zip entry) arrives wrapped in
-    /// <see cref="System.Reflection.TargetInvocationException"/>s; here it is rethrown as itself.
+    /// Registers QuantumKan with the context and loads a model zip, like <c>mlContext.Model.Load</c>, but with every
+    /// failure to read the file reported as one <see cref="ModelFormatException"/> whose message names the file and
+    /// says what is wrong with it: a directory or FIFO given as the model, a truncated or corrupt zip, a zip that is not
+    /// an ML.NET model, a missing or damaged entry. (Through plain <c>Model.Load</c> these arrive as ML.NET's own
+    /// reflection and format exceptions, without the file's name.)
     /// </summary>
     /// <param name="mlContext">The context.</param>
     /// <param name="path">The model zip path.</param>
     /// <param name="inputSchema">The input schema the model was saved with.</param>
     /// <returns>The loaded transformer (usually a chain).</returns>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    /// <exception cref="ModelFormatException">The file is not a readable QuantumKan model zip; the message names it.</exception>
     public static ITransformer LoadQuantumKanModel(this MLContext mlContext, string path, out DataViewSchema inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         mlContext.RegisterQuantumKan();
+        path = Path.GetFullPath(path);
+        ModelZipCheck.Run(path);
         try
         {
             return mlContext.Model.Load(path, out inputSchema);
         }
-        catch (Exception ex) when (FindTyped(ex) is { } typed && typed != ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(typed).Throw();
-            throw;
+            if (FindTyped(ex) is ModelFormatException format)
+                throw format.InFile(path);
+            if (FindTyped(ex) is { } typed)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(typed).Throw();
+                throw;
+            }
+            throw ModelFormatException.ForFile(path, $"is not a valid QuantumKan model zip: ML.NET could not load it ({Innermost(ex).Message})", ex);
         }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex is System.Reflection.TargetInvocationException or AggregateException && ex.InnerException is not null)
+            ex = ex.InnerException;
+        return ex;
     }
 
     private static Exception? FindTyped(Exception ex)

@@ -112,7 +112,7 @@ public sealed class LogMelFeaturizer
         }
         catch (ArgumentException ex)
         {
-            throw new AudioFormatException(path, ex.Message, ex);
+            throw new AudioFormatException(path, QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
     }
 

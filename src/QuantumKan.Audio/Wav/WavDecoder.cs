@@ -26,7 +26,7 @@ public static class WavDecoder
     {
         options ??= WavDecodeOptions.Default;
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var fs = OpenRegularFile(path);
         if (!fs.CanSeek || fs.Length > options.MaxFileBytes || fs.Length > Array.MaxLength)
             return Decode(ReadStream(fs, path, options.MaxFileBytes), path, options);
         // The file's bytes only live until its samples are decoded: a pooled buffer spares a large-object-heap array per
@@ -102,8 +102,16 @@ public static class WavDecoder
     private static byte[] ReadFile(string path, WavDecodeOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var fs = OpenRegularFile(path);
         return ReadStream(fs, path, options.MaxFileBytes);
+    }
+
+    // A FIFO would block the open until some writer appears (forever, for a path given by mistake); a device never ends.
+    private static FileStream OpenRegularFile(string path)
+    {
+        if (QuantumKan.Core.FileKind.NotARegularFile(path) is { } what)
+            throw new AudioFormatException(path, $"it is {what}; give the path of a WAV file");
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
     }
 
     // Reads the whole stream. A seekable stream's length is checked up front; a non-seekable one is read in chunks, so

@@ -67,7 +67,7 @@ internal static class SimilarCommand
                 catch (Exception ex) when (ex is AudioFormatException or IOException or UnauthorizedAccessException)
                 {
                     lock (skipped)
-                        skipped.Add((files[i], ex.Message));
+                        skipped.Add((files[i], QuantumKan.Core.ExceptionText.ForUser(ex)));
                 }
                 step.SetDone(Interlocked.Increment(ref done));
             });

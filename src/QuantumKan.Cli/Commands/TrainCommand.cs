@@ -56,7 +56,8 @@ internal static class TrainCommand
     {
         var classifier = outcome.Model.Classifier;
         console.Out.WriteLine($"Saved the model to {outcome.ModelPath} ({new FileInfo(outcome.ModelPath).Length / 1024.0 / 1024.0:F1} MB: front end, network and training checkpoint).");
-        console.Out.WriteLine($"Training curves: {outcome.CurvesPath}");
+        if (outcome.CurvesPath is not null)
+            console.Out.WriteLine($"Training curves: {outcome.CurvesPath}");
         // The trainer's own record of its best validation (monitored metric, minimum improvement), not a re-derivation.
         var meta = classifier.Checkpoint.Metadata;
         string metric = meta.Options.MonitorMetric ?? MetricNames.DefaultFor(meta.Task);

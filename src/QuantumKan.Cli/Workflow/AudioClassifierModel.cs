@@ -5,6 +5,7 @@ using QuantumKan.Core;
 using QuantumKan.ML;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
+using QuantumKan.ML.Persistence;
 
 namespace QuantumKan.Cli.Workflow;
 
@@ -66,19 +67,17 @@ internal sealed class AudioClassifierModel
 
     /// <summary>Loads a model zip in <paramref name="context"/> and finds its three stages.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The zip is a model, but not an audio classifier.</exception>
+    /// <exception cref="ModelFormatException">The file is not a readable model zip, or a model but not an audio classifier; the message names it.</exception>
     public static AudioClassifierModel Load(MLContext context, string path)
     {
         path = Path.GetFullPath(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         var chain = context.LoadQuantumKanModel(path, out var inputSchema);
         var stages = chain is IEnumerable<ITransformer> many ? many.ToArray() : [chain];
         var loader = stages.OfType<LoadAudioTransformer>().FirstOrDefault();
         var mel = stages.OfType<MelSpectrogramTransformer>().FirstOrDefault();
         var classifier = stages.OfType<QuantumKanClassifierTransformer>().FirstOrDefault();
         if (loader is null || mel is null || classifier is null)
-            throw new InvalidDataException($"Model '{path}' is not an audio classifier: it needs LoadAudio, MelSpectrogram and a QuantumKan classifier stage, and has {string.Join(" → ", stages.Select(s => s.GetType().Name))}.");
+            throw ModelFormatException.ForFile(path, $"is a model zip but not an audio classifier: it needs LoadAudio, MelSpectrogram and a QuantumKan classifier stage, and has {string.Join(" → ", stages.Select(s => s.GetType().Name))}.");
         return new AudioClassifierModel(context, chain, inputSchema, loader, mel, classifier);
     }
 

@@ -38,8 +38,8 @@ internal sealed record TrainingPlan(
     bool ResumeFromWorkspace,
     AudioClassifierModel? ContinueFrom);
 
-/// <summary>What a training run produced.</summary>
-internal sealed record TrainingOutcome(AudioClassifierModel Model, string ModelPath, string CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
+/// <summary>What a training run produced. <see cref="CurvesPath"/> is the training-curve PNG, or null when it could not be written (a warning said why).</summary>
+internal sealed record TrainingOutcome(AudioClassifierModel Model, string ModelPath, string? CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
 
 /// <summary>
 /// The <c>train</c> recipe: list the clips, featurize them once into the memory-mapped feature cache (in parallel),
@@ -53,7 +53,9 @@ internal static class TrainingWorkflow
         // An unavailable GPU is reported before minutes of featurization, not after.
         TorchRuntime.ResolveDevice(plan.Training.Device, plan.Training.AllowCpuFallback);
         var display = new ProgressDisplay(console);
-        var (trainSet, validationSet) = plan.Data.LoadForTraining();
+        var (trainSet, validationSet, testRowsLeftOut) = plan.Data.LoadForTraining();
+        if (testRowsLeftOut > 0)
+            console.Out.WriteLine($"Leaving out {testRowsLeftOut} eval/test row(s) of {plan.Data.TrainingListing}: they are never trained on.");
         ReportSkipped(console, trainSet, validationSet);
         if (plan.Task == ClassificationTask.Multiclass)
         {
@@ -118,8 +120,10 @@ internal static class TrainingWorkflow
         var modelPath = Path.GetFullPath(plan.ModelPath);
         model.Save(modelPath);
         var curvesPath = ArtifactPaths.TrainingCurves(modelPath);
-        TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath, classifier.Checkpoint.Metadata.State.BestEpoch()?.Epoch + 1);
-        return new TrainingOutcome(model, modelPath, curvesPath, trainClips, validationFrames?.Count ?? validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
+        // The chart is a by-product nobody asked for by name: failing to draw it must not fail a run whose model is saved.
+        bool drawn = ChartWriting.TryOrWarn(console, "the training-curve chart", curvesPath,
+            () => TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath, classifier.Checkpoint.Metadata.State.BestEpoch()?.Epoch + 1));
+        return new TrainingOutcome(model, modelPath, drawn ? curvesPath : null, trainClips, validationFrames?.Count ?? validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
     }
 
     /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>
@@ -160,6 +164,25 @@ internal static class TrainingWorkflow
         {
             step.SetTotal(Math.Max(value.ToCompute, 1));
             step.SetDone(value.ToCompute == 0 ? 1 : value.Computed);
+        }
+    }
+}
+
+/// <summary>Writes the charts that go with a model, which are never worth failing a run for unless asked for by name.</summary>
+internal static class ChartWriting
+{
+    /// <summary>Runs <paramref name="write"/>; if it fails, warns on stderr naming the file and returns false.</summary>
+    public static bool TryOrWarn(CliConsole console, string what, string path, Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            console.Warn($"could not write {what} to {path}: {CliErrors.MessageOf(ex)}");
+            return false;
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
         }
         catch (ArgumentException ex)
         {
-            throw reader.Error("Options", ex.Message, ex);
+            throw reader.Error("Options", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
         }
         catch (ArgumentException ex)
         {
-            throw reader.Error("Options", ex.Message, ex);
+            throw reader.Error("Options", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
                 }
                 catch (ArgumentException ex)
                 {
-                    throw new AudioFormatException($"<column '{column}', row {input.Position}>", ex.Message, ex);
+                    throw new AudioFormatException($"<column '{column}', row {input.Position}>", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
                 }
                 var editor = VBufferEditor.Create(ref dst, features.Length);
                 features.CopyTo(editor.Values);

@@ -198,7 +198,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not ModelFormatException)
         {
-            throw reader.Error("Checkpoint", ex.Message, ex);
+            throw reader.Error("Checkpoint", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
         var history = reader.ReadJson<List<EpochSummary>>("History");
         return new QuantumKanClassifierTransformer(env, header.Task, network, header.ClassNames, header.Columns, header.DecisionThreshold, checkpoint, history);

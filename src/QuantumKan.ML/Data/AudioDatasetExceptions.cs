@@ -22,8 +22,28 @@ public class AudioDatasetException : Exception
 }
 
 /// <summary>A CSV record is malformed (an unclosed quote, a wrong number of fields, an empty or invalid value).</summary>
-public sealed class MalformedCsvRowException(string filePath, int lineNumber, string message)
+public class MalformedCsvRowException(string filePath, int lineNumber, string message)
     : AudioDatasetException(filePath, lineNumber, message);
+
+/// <summary>
+/// A listing row has no labels and empty label sets were not allowed
+/// (<see cref="LabeledAudioCsvOptions.AllowEmptyLabels"/>). The message ends with <see cref="Remedy"/>.
+/// </summary>
+public sealed class EmptyLabelsException(string filePath, int lineNumber, string clip, string remedy = EmptyLabelsException.LibraryRemedy)
+    : MalformedCsvRowException(filePath, lineNumber, $"'{clip}' has no labels ({remedy}).")
+{
+    /// <summary>The remedy the library names: its option.</summary>
+    public const string LibraryRemedy = "set AllowEmptyLabels to permit it";
+
+    /// <summary>The clip path as listed.</summary>
+    public string Clip { get; } = clip;
+
+    /// <summary>What to change to permit such rows, in the caller's terms.</summary>
+    public string Remedy { get; } = remedy;
+
+    /// <summary>The same error with the remedy phrased for another front end (e.g. a command-line flag).</summary>
+    public EmptyLabelsException WithRemedy(string remedy) => new(FilePath, LineNumber!.Value, Clip, remedy);
+}
 
 /// <summary>A CSV header lacks required columns or has columns that are not allowed.</summary>
 public sealed class CsvColumnsException(string filePath, IReadOnlyList<string> missing, IReadOnlyList<string> extra, IReadOnlyList<string> found)
@@ -57,19 +77,27 @@ public sealed class UnknownLabelException(string filePath, int lineNumber, strin
 }
 
 /// <summary>Audio files that the data set lists do not exist.</summary>
-public sealed class MissingAudioFilesException(string listingFile, IReadOnlyList<string> missing)
-    : AudioDatasetException(listingFile, null, Describe(missing))
+public sealed class MissingAudioFilesException(string listingFile, IReadOnlyList<string> missing, string remedy = MissingAudioFilesException.LibraryRemedy)
+    : AudioDatasetException(listingFile, null, Describe(missing, remedy))
 {
     private const int Shown = 5;
+
+    /// <summary>The remedy the library names: its option.</summary>
+    public const string LibraryRemedy = "Pass MissingAudio = MissingAudioPolicy.Skip to load the rest and report the missing ones.";
 
     /// <summary>Every missing path, in listing order.</summary>
     public IReadOnlyList<string> MissingPaths { get; } = missing;
 
-    private static string Describe(IReadOnlyList<string> missing)
+    /// <summary>The sentence that ends the message: what to change to go on without the missing files.</summary>
+    public string Remedy { get; } = remedy;
+
+    /// <summary>The same error with the remedy phrased for another front end (e.g. a command-line flag).</summary>
+    public MissingAudioFilesException WithRemedy(string remedy) => new(FilePath, MissingPaths, remedy);
+
+    private static string Describe(IReadOnlyList<string> missing, string remedy)
     {
         string shown = string.Join(", ", missing.Take(Shown));
         string more = missing.Count > Shown ? $" and {missing.Count - Shown} more" : "";
-        return $"{missing.Count} listed audio file(s) do not exist: {shown}{more}. " +
-               "Pass MissingAudio = MissingAudioPolicy.Skip to load the rest and report the missing ones.";
+        return $"{missing.Count} listed audio file(s) do not exist: {shown}{more}. {remedy}";
     }
 }

@@ -9,8 +9,18 @@ public sealed class LabeledAudioCsvOptions
     /// <summary>The header name of the label list column. Default "labels".</summary>
     public string LabelsColumn { get; set; } = "labels";
 
-    /// <summary>The header name of an optional split column (e.g. train/val). Default "split".</summary>
+    /// <summary>The header name of an optional split column (e.g. train/val/eval). Default "split".</summary>
     public string SplitColumn { get; set; } = "split";
+
+    /// <summary>
+    /// The values the split column may hold (compared case-insensitively after trimming); any other value, an empty one
+    /// included, is an error naming the file and line, so that a typo never silently moves a row into another split.
+    /// Null accepts any value. Default <see cref="StandardSplits"/>: train, val, eval, test.
+    /// </summary>
+    public IReadOnlyCollection<string>? Splits { get; set; } = StandardSplits;
+
+    /// <summary>The split values accepted by default: train, val, eval and test.</summary>
+    public static IReadOnlyList<string> StandardSplits { get; } = ["train", "val", "eval", "test"];
 
     /// <summary>The separator between labels inside the labels field. Default ',' (quote the field, as FSD50K does).</summary>
     public char LabelSeparator { get; set; } = ',';
@@ -69,9 +79,13 @@ public static class LabeledAudioCsvReader
                 throw new MalformedCsvRowException(csvPath, line, $"'{rawPath}' already appeared on line {pathLines[full]}.");
             var labels = LabelListParser.Split(record.Fields[header.IndexOf(options.LabelsColumn)], options.LabelSeparator, csvPath, line, options.LabelsColumn);
             if (labels.Length == 0 && !options.AllowEmptyLabels)
-                throw new MalformedCsvRowException(csvPath, line, $"'{rawPath}' has no labels (set AllowEmptyLabels to permit it).");
+                throw new EmptyLabelsException(csvPath, line, rawPath);
             int splitIndex = header.IndexOf(options.SplitColumn);
             string split = splitIndex < 0 ? "" : record.Fields[splitIndex].Trim().ToLowerInvariant();
+            if (splitIndex >= 0 && options.Splits is { } allowed && !allowed.Any(a => string.Equals(a.Trim(), split, StringComparison.OrdinalIgnoreCase)))
+                throw new MalformedCsvRowException(csvPath, line, split.Length == 0
+                    ? $"the {options.SplitColumn} field is empty; expected one of {string.Join(", ", allowed)}."
+                    : $"unknown {options.SplitColumn} '{record.Fields[splitIndex].Trim()}'; expected one of {string.Join(", ", allowed)}.");
             rows.Add((full, Path.GetFileNameWithoutExtension(full), labels, split, line));
         }
         if (header is null)

@@ -6,7 +6,7 @@ using Microsoft.ML.Runtime;
 namespace QuantumKan.ML.Persistence;
 
 /// <summary>
-/// The single, isolated reflection bridge to the ML.NET 5.0.1 members that a third-party transformer needs in order to
+/// The single, isolated reflection bridge to the ML.NET 6.0.0 members that a third-party transformer needs in order to
 /// persist itself but that ML.NET keeps internal: <c>ModelSaveContext.SetVersionInfo/Writer/SaveString/SaveBinaryStream</c>,
 /// the whole <c>ModelLoadContext</c> type, <c>VersionInfo</c>, loadable-class registration in the
 /// <see cref="ComponentCatalog"/>, and the <see cref="SchemaShape.Column"/> constructor.
@@ -160,7 +160,7 @@ internal static class MlNetInternals
 
     private static MlNetCompatibilityException Missing(string member) =>
         new($"QuantumKan.ML cannot find the ML.NET member '{member}' in {CoreAssembly.GetName().Name} {CoreAssembly.GetName().Version}. " +
-            "This QuantumKan.ML build supports Microsoft.ML 5.0.1.");
+            "This QuantumKan.ML build supports Microsoft.ML 6.0.0.");
 }
 
 /// <summary>Thrown when the loaded ML.NET version lacks a member the persistence bridge relies on.</summary>

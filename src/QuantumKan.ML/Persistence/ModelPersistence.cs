@@ -170,7 +170,7 @@ public static class ModelPersistence
             byte[]? payload = null;
             bool found = MlNetInternals.TryLoadBinaryStream(ctx, SectionEntryName(name), br => payload = SectionFrame.Read(br, entry));
             if (!found || payload is null)
-                throw new ModelFormatException(entry, "entry is missing from the zip");
+                throw new ModelFormatException(entry, "is missing from the zip");
             sections[name] = payload;
         }
 

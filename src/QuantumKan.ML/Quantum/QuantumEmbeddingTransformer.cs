@@ -138,7 +138,7 @@ public sealed class QuantumEmbeddingTransformer : QuantumKanTransformerBase
         }
         catch (ArgumentException ex)
         {
-            throw reader.Error("Embedding", ex.Message, ex);
+            throw reader.Error("Embedding", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
         // Throwaway initial weights drawn under the generator lock, so a load never shifts a concurrent seeded Fit.
         var module = TorchRuntime.WithGenerator(() => new QuantumFieldEmbedding(columns.FeatureCount, embeddingOptions));

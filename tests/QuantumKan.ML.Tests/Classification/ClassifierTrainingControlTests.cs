@@ -95,7 +95,7 @@ public class ClassifierTrainingControlTests
         int steps = 0;
         options.Progress = new Relay(r =>
         {
-            // MLContext.CancelExecution is internal in ML.NET 5.0.1 (AutoML and hosts call it); reach it as they do.
+            // MLContext.CancelExecution is internal in ML.NET 6.0.0 (AutoML and hosts call it); reach it as they do.
             if (r is StepReport && ++steps == 5)
                 typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(ml, null);
         });

@@ -83,8 +83,11 @@ public class LabeledAudioCsvReaderTests
     {
         using var dir = new TempFolder();
         string csv = Listing(dir, "path,labels\na.wav,Dog\nb.wav,\n", "a.wav", "b.wav");
-        var ex = Assert.Throws<MalformedCsvRowException>(() => LabeledAudioCsvReader.Read(csv));
+        var ex = Assert.Throws<EmptyLabelsException>(() => LabeledAudioCsvReader.Read(csv));
         Assert.Equal(3, ex.LineNumber);
+        Assert.IsAssignableFrom<MalformedCsvRowException>(ex);
+        Assert.Contains("set AllowEmptyLabels to permit it", ex.Message);
+        Assert.EndsWith("has no labels (pass --allow-empty-labels).", ex.WithRemedy("pass --allow-empty-labels").Message);
         var set = LabeledAudioCsvReader.Read(csv, new LabeledAudioCsvOptions { AllowEmptyLabels = true });
         Assert.Empty(set.Clips[1].LabelIndices);
         Assert.Equal([0f], set.MultiHot(1));
@@ -114,5 +117,31 @@ public class LabeledAudioCsvReaderTests
         var ex = Assert.Throws<MalformedCsvRowException>(() => LabeledAudioCsvReader.Read(csv));
         Assert.Equal(line, ex.LineNumber);
         Assert.Contains(reason, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("path,labels,split\na.wav,Dog,train\nb.wav,Dog,testing\n", 3, "unknown split 'testing'")]
+    [InlineData("path,labels,split\na.wav,Dog,train\nb.wav,Dog,\n", 3, "split field is empty")]
+    public void Read_UnknownSplitValue_NamesTheLine(string text, int line, string reason)
+    {
+        using var dir = new TempFolder();
+        string csv = Listing(dir, text, "a.wav", "b.wav");
+        var ex = Assert.Throws<MalformedCsvRowException>(() => LabeledAudioCsvReader.Read(csv));
+        Assert.Equal(line, ex.LineNumber);
+        Assert.Contains(csv, ex.Message);
+        Assert.Contains(reason, ex.Message);
+        Assert.Contains("train, val, eval, test", ex.Message);
+    }
+
+    [Fact]
+    public void Read_StandardSplits_AreKept_AndNullSplitsAcceptsAnyValue()
+    {
+        using var dir = new TempFolder();
+        string csv = Listing(dir, "path,labels,split\na.wav,Dog,train\nb.wav,Dog,Val\nc.wav,Dog,EVAL\nd.wav,Dog,test\n", "a.wav", "b.wav", "c.wav", "d.wav");
+        Assert.Equal(["train", "val", "eval", "test"], LabeledAudioCsvReader.Read(csv).Clips.Select(c => c.Split));
+
+        File.WriteAllText(csv, "path,labels,split\na.wav,Dog,fold3\n");
+        var set = LabeledAudioCsvReader.Read(csv, new LabeledAudioCsvOptions { Splits = null });
+        Assert.Equal("fold3", set.Clips.Single().Split);
     }
 }

@@ -174,7 +174,7 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw new FeaturizationException(path, ex.Message, ex);
+            throw new FeaturizationException(path, QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
         if (features is null || features.Length == 0)
             throw new FeaturizationException(path, "the featurizer returned no features.");
