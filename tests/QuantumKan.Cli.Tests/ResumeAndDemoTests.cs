@@ -67,12 +67,15 @@ public class ResumeAndDemoTests(TrainedModelFixture fixture)
 
         foreach (var section in new[] { "[1/4]", "[2/4]", "[3/4]", "[4/4]" })
             Assert.Contains(section, result.Output);
-        foreach (var file in new[] { "model.zip", "model.training.png", "model.class-ap.png", "eval-predictions.csv", "data/FSD50K.ground_truth/eval.csv" })
+        foreach (var file in new[] { "model.zip", "model-pooled.zip", "model.training.png", "model.class-ap.png", "eval-predictions.csv", "data/FSD50K.ground_truth/eval.csv" })
             Assert.True(File.Exists(Path.Combine(work, file)), file);
         var reloaded = Regex.Match(result.Output, @"bit-identical to the in-memory model's on (\d+) of (\d+) clips");
         Assert.True(reloaded.Success, result.Output);
         Assert.Equal(reloaded.Groups[2].Value, reloaded.Groups[1].Value);
         Assert.Matches(@"Demo finished in .*: eval mAP \d\.\d{3}, d′ \S+, lwlrap \d\.\d{3}\.", result.Output);
+        Assert.Matches(@"Eval mAP: pooled \d\.\d{3}, encoder \d\.\d{3}\.", result.Output);
+        Assert.True(Classifier(Path.Combine(work, "model.zip")).ReadsFrames);
+        Assert.False(Classifier(Path.Combine(work, "model-pooled.zip")).ReadsFrames);
 
         // A second run reuses the generated set and the cached features.
         var again = Qkan.Succeed("demo", "--work", work, "--train-clips", "48", "--val-clips", "12", "--eval-clips", "16", "--epochs", "2");

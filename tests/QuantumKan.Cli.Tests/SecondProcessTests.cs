@@ -10,13 +10,16 @@ namespace QuantumKan.Cli.Tests;
 [Collection(TrainedModelCollection.Name)]
 public class SecondProcessTests(TrainedModelFixture fixture)
 {
-    [Fact]
-    public void BuiltQkan_InAnotherProcess_PredictsBitIdenticalScores()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // the frame-encoder model: BatchNorm statistics and the patch recipe travel in the zip
+    public void BuiltQkan_InAnotherProcess_PredictsBitIdenticalScores(bool encoder)
     {
+        string modelPath = encoder ? fixture.EncoderModelPath : fixture.ModelPath;
         var clips = fixture.Eval.Clips.Skip(3).Take(4).Select(c => c.Path).ToArray();
-        var expected = SavedModelScores.Predict(fixture.ModelPath, clips);
+        var expected = SavedModelScores.Predict(modelPath, clips);
 
-        var (exitCode, output, error) = RunBuiltQkan(["predict", "--model", fixture.ModelPath, "--json", .. clips]);
+        var (exitCode, output, error) = RunBuiltQkan(["predict", "--model", modelPath, "--json", .. clips]);
 
         Assert.True(exitCode == 0, $"exit {exitCode}\n{output}\n{error}");
         using var json = JsonDocument.Parse(output);

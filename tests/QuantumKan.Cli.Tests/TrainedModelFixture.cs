@@ -20,9 +20,18 @@ public sealed class TrainedModelFixture : IDisposable
             TrainClips = 96, ValClips = 24, EvalClips = 32,
         });
         ModelPath = _folder.Combine("out", "model.zip");
-        TrainResult = Qkan.Succeed("train", "--fsd50k", DataRoot, "--out", ModelPath, "--epochs", Epochs.ToString(),
+        TrainResult = Qkan.Succeed("train", "--fsd50k", DataRoot, "--out", ModelPath, "--epochs", Epochs.ToString(), "--encoder", "None",
             "--mels", "32", "--modes", "8", "--references", "8", "--semantic-widths", "32", "--seed", "1");
+        EncoderModelPath = _folder.Combine("encoder", "model.zip");
+        EncoderTrainResult = Qkan.Succeed("train", "--fsd50k", DataRoot, "--out", EncoderModelPath, "--epochs", Epochs.ToString(),
+            "--encoder", "Temporal", "--encoder-channels", "8,8,12", "--crop-frames", "50", "--time-masks", "1", "--mixup", "0.5",
+            "--mels", "16", "--modes", "4", "--references", "4", "--semantic-widths", "16", "--seed", "1");
     }
+
+    /// <summary>A frame-encoder model (temporal convolution) trained on the same data.</summary>
+    public string EncoderModelPath { get; }
+
+    public CliResult EncoderTrainResult { get; }
 
     public const int Epochs = 3;
 

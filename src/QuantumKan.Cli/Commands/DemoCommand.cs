@@ -99,12 +99,13 @@ internal static class DemoCommand
         var cache = Path.Combine(work, "cache");
         var pooledPath = Path.Combine(work, "model-pooled.zip");
         console.Out.WriteLine("Pooled: per-band mean and std over 4 time segments → quantum embedding → KAN layers (no encoder).");
-        var pooled = TrainingWorkflow.Run(new TrainingPlan(source, pooledPath, cache, FrontEnd, ClassificationTask.MultiLabel,
+        // One cache folder per front end: a cache holds the features of one featurizer, and these two differ in layout.
+        var pooled = TrainingWorkflow.Run(new TrainingPlan(source, pooledPath, Path.Combine(cache, "pooled"), FrontEnd, ClassificationTask.MultiLabel,
             new QuantumKanNetworkOptions { Encoder = FrameEncoderOptions.None }, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, pooled);
         console.Out.WriteLine();
         console.Out.WriteLine("Encoder: every log-mel frame → temporal convolution (1 s random crops) → quantum embedding → KAN layers.");
-        var outcome = TrainingWorkflow.Run(new TrainingPlan(source, modelPath, cache, FrontEnd, ClassificationTask.MultiLabel,
+        var outcome = TrainingWorkflow.Run(new TrainingPlan(source, modelPath, Path.Combine(cache, "frames"), FrontEnd, ClassificationTask.MultiLabel,
             EncoderNetwork, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, outcome);
 

@@ -50,7 +50,7 @@ internal static class SimilarCommand
 
     internal static Match[] Search(CliConsole console, AudioClassifierModel model, IReadOnlyList<string> files, string query, int k)
     {
-        var embedder = model.Classifier.GetEmbeddingTransformer();
+        var embedder = model.Classifier;
         var featurizer = model.Featurizer;
         var skipped = new List<(string File, string Reason)>();
         var features = new float[]?[files.Count];
@@ -78,7 +78,7 @@ internal static class SimilarCommand
         var kept = Enumerable.Range(0, files.Count).Where(i => features[i] is not null).ToArray();
         if (kept.Length == 0)
             throw new InvalidDataException("No clip of the index could be read.");
-        using var index = QuantumSimilarityIndex.Create(kept.Select(i => embedder.Embed(features[i]!)).ToArray(), embedder.Sigma);
+        using var index = QuantumSimilarityIndex.Create(kept.Select(i => embedder.Embed(features[i]!)).ToArray(), embedder.EmbeddingSigma);
         var queryEmbedding = embedder.Embed(featurizer.FeaturizeFile(query));
         // The query itself may sit in the index folder; it is not a result.
         return index.Search(queryEmbedding, k + 1).Select(m => new Match(files[kept[m.Row]], m.Fidelity, m.LogFidelity))

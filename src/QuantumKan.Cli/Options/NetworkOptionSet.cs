@@ -45,6 +45,17 @@ internal sealed class NetworkOptionSet
         DefaultValueFactory = _ => Defaults.Encoder.Inference,
     };
 
+    public Option<bool> SubtractClipMean { get; } = new("--clip-mean-norm")
+    {
+        Description = "Subtract each clip's own per-band mean of the log-mel frames before the encoder (removes a recording's gain and spectral tilt).",
+    };
+
+    public Option<ClassifierHead> ClassifierHead { get; } = new("--classifier-head")
+    {
+        Description = "What produces the scores: QuantumKan (quantum embedding → KAN layers), or a Linear or Mlp baseline on the encoder's clip vector (for comparison; the embedding is still trained for similarity).",
+        DefaultValueFactory = _ => Defaults.ClassifierHead,
+    };
+
     public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
 
     public Option<int> FrequencyMaskWidth { get; } = new Option<int>("--freq-mask-width") { Description = "Widest frequency mask, in mel bands.", DefaultValueFactory = _ => Defaults.Augmentation.FrequencyMaskWidth }.InRange(0, 4096);
@@ -129,7 +140,7 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Encoder, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
             TimeShift, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
@@ -150,6 +161,7 @@ internal sealed class NetworkOptionSet
                 Pooling = r.GetValue(Pooling),
                 CropFrames = r.GetValue(CropFrames),
                 Inference = r.GetValue(Inference),
+                SubtractClipMean = r.GetValue(SubtractClipMean),
             },
             Augmentation = new FrameAugmentationOptions
             {
@@ -168,6 +180,7 @@ internal sealed class NetworkOptionSet
                 ReferenceStates = r.GetValue(References),
                 Extractor = Defaults.Embedding.Extractor with { Basis = r.GetValue(ExtractorBasis), Degree = r.GetValue(ExtractorDegree) },
             },
+            ClassifierHead = r.GetValue(ClassifierHead),
             SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
             Semantic = Layer(Defaults.Semantic, r.GetValue(SemanticBasis)),
             Head = Layer(Defaults.Head, r.GetValue(HeadBasis)),

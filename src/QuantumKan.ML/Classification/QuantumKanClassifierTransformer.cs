@@ -72,8 +72,12 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
     /// It shares this model's weights and reads the same feature column.
     /// </summary>
     /// <param name="outputColumnName">Its output column (the 3·M embedding parameters). Default "Embedding".</param>
+    /// <exception cref="NotSupportedException">The model reads frames through an encoder: use <see cref="Embed"/>, or the classifier's own Embedding column.</exception>
     public QuantumEmbeddingTransformer GetEmbeddingTransformer(string outputColumnName = "Embedding")
     {
+        if (ReadsFrames)
+            throw new NotSupportedException(
+                "This model embeds clips through its frame encoder; the embedding alone would skip it. Use Embed(frames), or the classifier's Embedding output column.");
         var e = _network.Embedding;
         var options = new QuantumEmbeddingOptions
         {
@@ -133,6 +137,12 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
     }
 
     private Tensor Probabilities(Tensor logits) => Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid();
+
+    /// <summary>The quantum embedding [α | β | γ] of one clip's features or frames (as <see cref="Predict"/> computes it).</summary>
+    public float[] Embed(ReadOnlySpan<float> features) => Predict(features).Embedding;
+
+    /// <summary>The packet width σ of the embedding's states, for Born-rule fidelities between embeddings.</summary>
+    public double EmbeddingSigma => _network.Embedding.Grid.Sigma;
 
     /// <summary>Scores many feature vectors at once (rows of <paramref name="features"/>, row-major): (n, C) probabilities.</summary>
     public float[] PredictBatch(ReadOnlySpan<float> features, int rows)

@@ -81,6 +81,14 @@ public sealed record FrameEncoderOptions
     /// <summary>The KAN basis of the KAN-convolution filters. Default Chebyshev, degree 3.</summary>
     public KanLayerOptions KanFilter { get; init; } = new() { Basis = KanBasis.Chebyshev, Degree = 3 };
 
+    /// <summary>
+    /// Whether each clip's own per-band mean over its frames is subtracted after the dataset standardization (cepstral
+    /// mean normalization in the log-mel domain): a fixed gain or spectral tilt of a recording, a microphone or a voice
+    /// becomes a constant per band in log-mel, and this removes it, so the encoder sees the shape of the sound over time
+    /// and frequency rather than its level. The band levels still reach the reconstruction task. Default false.
+    /// </summary>
+    public bool SubtractClipMean { get; init; }
+
     /// <summary>Time pooling. Default <see cref="TimePoolingKind.MeanMax"/>.</summary>
     public TimePoolingKind Pooling { get; init; } = TimePoolingKind.MeanMax;
 

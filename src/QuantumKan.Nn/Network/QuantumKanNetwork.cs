@@ -38,6 +38,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     private readonly LayerNorm? head_norm;
     private readonly KanLayer head;
     private readonly KanLayer decoder;
+    private readonly Sequential? baseline_head;
 
     /// <summary>Builds the network.</summary>
     /// <param name="inFeatures">Input feature width D, or the mel bands M per frame when the options select an encoder.</param>
@@ -68,6 +69,12 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         semantic = new KanNetwork(widths, Options.Semantic, Options.LayerNorm);
         head_norm = Options.LayerNorm ? nn.LayerNorm(widths[^1]) : null;
         head = KanLayer.Create(widths[^1], classes, Options.Head);
+        if (Options.ClassifierHead != ClassifierHead.QuantumKan)
+        {
+            baseline_head = Options.ClassifierHead == ClassifierHead.Linear
+                ? nn.Sequential(("linear", nn.Linear(clipWidth, classes)))
+                : nn.Sequential(("hidden", nn.Linear(clipWidth, Options.MlpHiddenWidth)), ("relu", nn.ReLU()), ("output", nn.Linear(Options.MlpHiddenWidth, classes)));
+        }
         decoder = KanLayer.Create(RepresentationSize, HasEncoder ? 2 * inFeatures : inFeatures, Options.Decoder);
         RegisterComponents();
     }
@@ -123,8 +130,9 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var state = embedding.Encode(ClipVector(features, null, out _));
-        return Classify(Represent(state)).MoveToOuterDisposeScope();
+        var clip = ClipVector(features, null, out var target);
+        var state = embedding.Encode(clip);
+        return Logits(clip, target, state).MoveToOuterDisposeScope();
     }
 
     /// <summary>Inference: logits (B, C) and the state α, β, γ (B, M) from one pass over features (B, D) or frames (B, T, M).</summary>
@@ -132,8 +140,9 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     /// <param name="lengths">Valid frames per clip (B) int64 for a padded batch of frames; null when nothing is padded.</param>
     public (Tensor Logits, CoherentStateParameters State) ForwardWithState(Tensor features, Tensor? lengths = null)
     {
-        var state = embedding.Encode(ClipVector(features, lengths, out _));
-        return (Classify(Represent(state)), state);
+        var clip = ClipVector(features, lengths, out var target);
+        var state = embedding.Encode(clip);
+        return (Logits(clip, target, state), state);
     }
 
     /// <summary>Everything one training step needs, from one pass: features (B, D), or frames (B, T, M) with an encoder.</summary>
@@ -148,7 +157,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         var clip = ClipVector(standardizedFrames ?? features, lengths, out var target, standardizedFrames is not null); // (B, D')
         var state = embedding.Encode(clip);                    // α, β, γ: (B, M)
         var representation = Represent(state);                 // (B, 4M + K)
-        var logits = Classify(representation);                 // (B, C)
+        var logits = baseline_head is null ? Classify(representation) : Logits(clip, target, state); // (B, C)
         var reconstruction = decoder.call(representation);     // (B, D) or (B, 2M)
         return new NetworkOutputs(logits, state, representation, reconstruction, target);
     }
@@ -165,7 +174,14 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         if (features.dim() != 3 || features.shape[2] != InFeatures)
             throw new ArgumentException($"Expected frames (batch, time, {InFeatures}); got ({string.Join(", ", features.shape)}).", nameof(features));
         var x = standardized ? features : StandardizeFrames(features);                 // (B, T, M)
-        target = BandStatistics(x, lengths);                                           // (B, 2M)
+        var statistics = BandStatistics(x, lengths);                                   // (B, 2M): mean | std
+        target = statistics;
+        if (Options.Encoder.SubtractClipMean)
+        {
+            x = x - statistics[.., ..(int)InFeatures].unsqueeze(1);                    // (B, T, M) minus each clip's band means
+            if (lengths is not null)                                                   // padding stays zero
+                x = x * (arange(x.shape[1], dtype: ScalarType.Int64, device: x.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2).to(x.dtype);
+        }
         return encoder_norm!.call(frame_encoder.Encode(x, lengths));                    // (B, D')
     }
 
@@ -205,6 +221,11 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
             parts.Add(embedding.ReferenceFidelity(state));
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
+
+    // The QuantumKan head reads the state; a baseline head reads the clip vector (standardized features on the pooled path).
+    private Tensor Logits(Tensor clip, Tensor target, CoherentStateParameters state) => baseline_head is null
+        ? Classify(Represent(state))
+        : baseline_head.call(frame_encoder is null ? target : clip);
 
     private Tensor Classify(Tensor representation)
     {

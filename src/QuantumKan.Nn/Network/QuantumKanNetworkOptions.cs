@@ -44,6 +44,17 @@ public sealed record QuantumKanNetworkOptions
         ? this
         : this with { Encoder = Encoder with { Kind = inputIsFrames ? FrameEncoderKind.Temporal : FrameEncoderKind.None } };
 
+    /// <summary>
+    /// What produces the logits. Default <see cref="ClassifierHead.QuantumKan"/>: the quantum state's representation
+    /// through the KAN semantic layers and head. <see cref="ClassifierHead.Linear"/> and <see cref="ClassifierHead.Mlp"/>
+    /// read the clip vector (the encoder's, or the standardized features) directly, as baselines for measuring what the
+    /// quantum embedding and KAN layers add; the embedding is still trained by the auxiliary tasks.
+    /// </summary>
+    public ClassifierHead ClassifierHead { get; init; } = ClassifierHead.QuantumKan;
+
+    /// <summary>Hidden width of the <see cref="ClassifierHead.Mlp"/> baseline head. Default 128.</summary>
+    public int MlpHiddenWidth { get; init; } = 128;
+
     /// <summary>Hidden widths of the semantic KAN layers between the state representation and the head. Default [64].</summary>
     public int[] SemanticWidths { get; init; } = [64];
 
@@ -89,6 +100,10 @@ public sealed record QuantumKanNetworkOptions
         ArgumentNullException.ThrowIfNull(SemanticWidths, nameof(SemanticWidths));
         if (SemanticWidths.Any(w => w < 1))
             throw new ArgumentOutOfRangeException(nameof(SemanticWidths), string.Join(", ", SemanticWidths), "Semantic widths must be at least 1.");
+        if (!Enum.IsDefined(ClassifierHead))
+            throw new ArgumentOutOfRangeException(nameof(ClassifierHead), ClassifierHead, "Not a classifier head.");
+        if (MlpHiddenWidth < 1)
+            throw new ArgumentOutOfRangeException(nameof(MlpHiddenWidth), MlpHiddenWidth, "Must be at least 1.");
         Semantic.Validate();
         Head.Validate();
         Decoder.Validate();
@@ -97,6 +112,19 @@ public sealed record QuantumKanNetworkOptions
         if (!(ContrastiveMargin >= 0 && ContrastiveMargin < 1))
             throw new ArgumentOutOfRangeException(nameof(ContrastiveMargin), ContrastiveMargin, "The margin is a fidelity in [0, 1).");
     }
+}
+
+/// <summary>What produces a <see cref="QuantumKanNetwork"/>'s logits.</summary>
+public enum ClassifierHead
+{
+    /// <summary>Quantum state representation → KAN semantic layers → KAN head (the QuantumKan model).</summary>
+    QuantumKan,
+
+    /// <summary>One linear layer on the clip vector (a baseline).</summary>
+    Linear,
+
+    /// <summary>Linear → ReLU → linear on the clip vector (a baseline).</summary>
+    Mlp,
 }
 
 /// <summary>The fidelity the multi-task contrastive loss sees.</summary>

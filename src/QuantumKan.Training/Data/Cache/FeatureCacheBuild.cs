@@ -36,6 +36,8 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
         return (_index, new FeatureCacheBuildReport(reused, toCompute.Count, discarded, compacted));
     }
 
+    private int ElementBytes => options.Float16Storage ? 2 : sizeof(float);
+
     /// <summary>Loads the index, or starts a fresh one; returns why an existing cache was thrown away.</summary>
     private string? Load()
     {
@@ -46,12 +48,14 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
                 problem = "the featurizer or its options changed";
             else if (!index.PatchShape.SequenceEqual(featurizer.PatchShape))
                 problem = "the patch shape changed";
+            else if (index.ElementBytes != ElementBytes)
+                problem = "the storage precision changed";
             else
                 problem = FeatureDataFile.Problem(FeatureDataFile.PathIn(directory, index.DataId), index.DataId, index.DataLength);
         }
         if (index is null || problem is not null)
         {
-            _index = FeatureCacheIndex.Fresh(featurizer.Fingerprint, featurizer.PatchShape);
+            _index = FeatureCacheIndex.Fresh(featurizer.Fingerprint, featurizer.PatchShape, ElementBytes);
             _changed = true;
             return problem;
         }
@@ -109,7 +113,7 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
         _index.DataLength = data.Position;
         var pending = new List<FeatureCacheEntry>();
         int computed = 0;
-        int patchFloats = _index.PatchBytes / sizeof(float);
+        int patchFloats = _index.PatchBytes / _index.ElementBytes;
         var parallel = new ParallelOptions
         {
             CancellationToken = ct,
@@ -122,7 +126,7 @@ internal sealed class FeatureCacheBuild(string directory, IClipFeaturizer featur
             Parallel.ForEach(toCompute, parallel, item =>
             {
                 float[] features = FeaturizeOne(item.Key, patchFloats);
-                var bytes = FeatureDataFile.Bytes(features);
+                var bytes = FeatureDataFile.Bytes(features, _index.ElementBytes);
                 var entry = new FeatureCacheEntry
                 {
                     Path = item.Key, Size = item.Value.Size, ModifiedTicks = item.Value.Ticks,

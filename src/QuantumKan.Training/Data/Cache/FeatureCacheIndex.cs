@@ -37,6 +37,9 @@ internal sealed class FeatureCacheIndex
     public int FormatVersion { get; set; } = CurrentFormatVersion;
     public string Fingerprint { get; set; } = "";
     public int[] PatchShape { get; set; } = [];
+
+    /// <summary>Bytes per stored value: 4 (float32; indexes written before float16 existed) or 2 (float16).</summary>
+    public int ElementBytes { get; set; } = sizeof(float);
     public Guid DataId { get; set; }
 
     /// <summary>Bytes of the data file (header included) the entries may point into; anything beyond is debris of an interrupted build.</summary>
@@ -44,13 +47,14 @@ internal sealed class FeatureCacheIndex
 
     public List<FeatureCacheEntry> Entries { get; set; } = [];
 
-    public int PatchBytes => PatchShape.Aggregate(1, (a, d) => checked(a * d)) * sizeof(float);
+    public int PatchBytes => PatchShape.Aggregate(1, (a, d) => checked(a * d)) * ElementBytes;
 
     public static string PathIn(string directory) => System.IO.Path.Combine(directory, FileName);
 
-    public static FeatureCacheIndex Fresh(string fingerprint, IReadOnlyList<int> patchShape) => new()
+    public static FeatureCacheIndex Fresh(string fingerprint, IReadOnlyList<int> patchShape, int elementBytes) => new()
     {
         Fingerprint = fingerprint,
+        ElementBytes = elementBytes,
         PatchShape = patchShape.ToArray(),
         DataId = Guid.NewGuid(),
         DataLength = FeatureDataFile.HeaderBytes,

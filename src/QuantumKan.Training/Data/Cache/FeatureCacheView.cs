@@ -19,6 +19,7 @@ public sealed unsafe class FeatureCacheView : IDisposable
     private readonly int[] _patchShape;
     private readonly string[] _paths;
     private readonly int _patchBytes;
+    private readonly int _elementBytes;   // 4 (float32) or 2 (float16)
     private int _disposed;
 
     internal FeatureCacheView(string dataPath, FeatureCacheIndex index, string[] paths, FeatureCacheBuildReport report)
@@ -26,6 +27,7 @@ public sealed unsafe class FeatureCacheView : IDisposable
         _paths = paths;
         _patchShape = index.PatchShape;
         _patchBytes = index.PatchBytes;
+        _elementBytes = index.ElementBytes;
         Report = report;
         var byPath = index.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
         _clipOffset = new long[paths.Length];
@@ -64,7 +66,10 @@ public sealed unsafe class FeatureCacheView : IDisposable
     public IReadOnlyList<int> PatchShape => _patchShape;
 
     /// <summary>Floats per patch.</summary>
-    public int PatchSize => _patchBytes / sizeof(float);
+    public int PatchSize => _patchBytes / _elementBytes;
+
+    /// <summary>Whether values are stored as float16 (reads convert them to float32).</summary>
+    public bool IsFloat16 => _elementBytes == 2;
 
     /// <summary>The source path of clip <paramref name="clip"/>.</summary>
     public string PathOf(int clip) => _paths[CheckClip(clip)];
@@ -94,7 +99,7 @@ public sealed unsafe class FeatureCacheView : IDisposable
         if (destination.Length != PatchSize)
             throw new ArgumentException($"The destination holds {destination.Length} floats; a patch has {PatchSize}.", nameof(destination));
         int clip = ClipOf(patch);
-        Source(_clipOffset[clip] + (long)(patch - _patchStart[clip]) * _patchBytes, _patchBytes).CopyTo(destination);
+        Copy(_clipOffset[clip] + (long)(patch - _patchStart[clip]) * _patchBytes, destination);
     }
 
     /// <summary>Copies every patch of clip <paramref name="clip"/> into <paramref name="destination"/> (patches × patch size floats).</summary>
@@ -103,7 +108,7 @@ public sealed unsafe class FeatureCacheView : IDisposable
         int floats = PatchCountOf(clip) * PatchSize;
         if (destination.Length != floats)
             throw new ArgumentException($"The destination holds {destination.Length} floats; clip {clip} has {floats}.", nameof(destination));
-        Source(_clipOffset[clip], floats * sizeof(float)).CopyTo(destination);
+        Copy(_clipOffset[clip], destination);
     }
 
     /// <summary>Copies patches <c>[first, first + n)</c> of clip <paramref name="clip"/> (n = destination length / patch size; must lie inside the clip).</summary>
@@ -112,7 +117,7 @@ public sealed unsafe class FeatureCacheView : IDisposable
         int count = destination.Length / PatchSize;
         if (destination.Length % PatchSize != 0 || first < 0 || first + count > PatchCountOf(clip))
             throw new ArgumentOutOfRangeException(nameof(first), first, $"Patches [{first}, {first + count}) are not inside clip {clip}'s {PatchCountOf(clip)}.");
-        Source(_clipOffset[clip] + (long)first * _patchBytes, count * _patchBytes).CopyTo(destination);
+        Copy(_clipOffset[clip] + (long)first * _patchBytes, destination);
     }
 
     /// <summary>Every patch of clip <paramref name="clip"/> in a new array.</summary>
@@ -133,10 +138,18 @@ public sealed unsafe class FeatureCacheView : IDisposable
         _file.Dispose();
     }
 
-    private ReadOnlySpan<float> Source(long offset, int bytes)
+    // Copies destination.Length stored values starting at byte `offset`, converting float16 to float32.
+    private void Copy(long offset, Span<float> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return MemoryMarshal.Cast<byte, float>(new ReadOnlySpan<byte>(_base + offset, bytes));
+        if (_elementBytes == sizeof(float))
+        {
+            MemoryMarshal.Cast<byte, float>(new ReadOnlySpan<byte>(_base + offset, destination.Length * sizeof(float))).CopyTo(destination);
+            return;
+        }
+        var halves = MemoryMarshal.Cast<byte, Half>(new ReadOnlySpan<byte>(_base + offset, destination.Length * 2));
+        for (int i = 0; i < halves.Length; i++)
+            destination[i] = (float)halves[i];
     }
 
     private int CheckClip(int clip) =>

@@ -57,6 +57,17 @@ internal static class FeatureDataFile
 
     public static ReadOnlySpan<byte> Bytes(float[] values) => MemoryMarshal.AsBytes(values.AsSpan());
 
+    /// <summary>The stored bytes of <paramref name="values"/>: float32 as they are, or converted to float16.</summary>
+    public static byte[] Bytes(float[] values, int elementBytes)
+    {
+        if (elementBytes == sizeof(float))
+            return Bytes(values).ToArray();
+        var halves = new Half[values.Length];
+        for (int i = 0; i < values.Length; i++)
+            halves[i] = (Half)values[i];
+        return MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+    }
+
     public static string Sha256(ReadOnlySpan<byte> bytes) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes).AsSpan(0, 16));
 }
