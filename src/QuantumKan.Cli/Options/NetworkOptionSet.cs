@@ -66,6 +66,8 @@ internal sealed class NetworkOptionSet
 
     public Option<int> TimeShift { get; } = new Option<int>("--time-shift") { Description = "Random circular time shift of training crops, up to ± this many frames.", DefaultValueFactory = _ => 0 }.InRange(0, 100_000);
 
+    public Option<int> FrequencyShift { get; } = new Option<int>("--freq-shift") { Description = "Random shift of training clips along the mel axis, up to ± this many bands (pitch/formant perturbation).", DefaultValueFactory = _ => 0 }.InRange(0, 4096);
+
     public Option<double> GainDb { get; } = new Option<double>("--gain-db") { Description = "Random training gain, uniform in ± this many dB.", DefaultValueFactory = _ => 0 }.InRange(0, 120);
 
     public Option<double> Mixup { get; } = new Option<double>("--mixup") { Description = "Probability that a training batch is mixed up with itself (0 = off).", DefaultValueFactory = _ => 0 }.InRange(0, 1);
@@ -141,7 +143,7 @@ internal sealed class NetworkOptionSet
     public void AddTo(Command command)
     {
         Option[] options = [Encoder, SubtractClipMean, ClassifierHead, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
-            TimeShift, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
+            TimeShift, FrequencyShift, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
         command.ValidateBy(r => Read(r));
@@ -170,6 +172,7 @@ internal sealed class NetworkOptionSet
                 TimeMasks = r.GetValue(TimeMasks),
                 TimeMaskWidth = r.GetValue(TimeMaskWidth),
                 TimeShift = r.GetValue(TimeShift),
+                FrequencyShift = r.GetValue(FrequencyShift),
                 GainDb = r.GetValue(GainDb),
                 MixupProbability = r.GetValue(Mixup),
                 MixupAlpha = r.GetValue(MixupAlpha),

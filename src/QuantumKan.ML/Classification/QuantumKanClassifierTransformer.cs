@@ -115,26 +115,42 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
         int frameCount = frames.Length / bands;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor input;
         if (encoder.Inference == ClipInference.WholeClip)
-            input = tensor(frames.ToArray(), [1, frameCount, bands]);
-        else
         {
-            // One clip's patches as a batch: the same cut as validation (FramePatchSource), so scores match its metrics.
-            var clip = new FrameClips(new InMemoryFrameStore([frames.ToArray()], bands), new float[Math.Max(1, ClassNames.Count)], Math.Max(1, ClassNames.Count));
-            var patches = new FramePatchSource(clip, encoder.CropFrames, encoder.PatchHop);
-            var values = new float[patches.Count * patches.FeatureSize];
-            for (int p = 0; p < patches.Count; p++)
-                patches.ReadFeatures(p, values.AsSpan(p * patches.FeatureSize, patches.FeatureSize));
-            input = tensor(values, [patches.Count, encoder.CropFrames, bands]);
+            var (wholeLogits, wholeState) = _network.ForwardWithState(tensor(frames.ToArray(), [1, frameCount, bands]));
+            return (Probabilities(wholeLogits)[0].data<float>().ToArray(), wholeState.Pack()[0].data<float>().ToArray());
         }
-        var (logits, state) = _network.ForwardWithState(input);                   // (P, C), (P, M) each
-        var probabilities = Probabilities(logits);
-        var scores = encoder.Inference == ClipInference.PatchMax ? probabilities.amax([0]) : probabilities.mean([0]); // (C)
-        var gamma = atan2(state.Gamma.sin().mean([0]), state.Gamma.cos().mean([0]));
-        var embedding = cat([state.Alpha.mean([0]), state.Beta.mean([0]), gamma]);  // (3M)
+        // One clip's patches, the same cut as validation (FramePatchSource), scored PatchBatch at a time so a long clip
+        // (30 min = 3,600 patches) never holds more than one batch of patches in memory.
+        int classes = Math.Max(1, ClassNames.Count);
+        var clip = new FrameClips(new InMemoryFrameStore([frames.ToArray()], bands), new float[classes], classes);
+        var patches = new FramePatchSource(clip, encoder.CropFrames, encoder.PatchHop);
+        var values = new float[Math.Min(PatchBatch, patches.Count) * patches.FeatureSize];
+        var probabilities = new List<Tensor>();
+        var alpha = new List<Tensor>();
+        var beta = new List<Tensor>();
+        var gamma = new List<Tensor>();
+        for (int first = 0; first < patches.Count; first += PatchBatch)
+        {
+            int n = Math.Min(PatchBatch, patches.Count - first);
+            for (int p = 0; p < n; p++)
+                patches.ReadFeatures(first + p, values.AsSpan(p * patches.FeatureSize, patches.FeatureSize));
+            var (logits, state) = _network.ForwardWithState(tensor(values.AsSpan(0, n * patches.FeatureSize).ToArray(), [n, encoder.CropFrames, bands]));
+            probabilities.Add(Probabilities(logits));                                   // (n, C)
+            alpha.Add(state.Alpha);
+            beta.Add(state.Beta);
+            gamma.Add(state.Gamma);
+        }
+        var all = cat(probabilities, 0);                                                // (P, C)
+        var scores = encoder.Inference == ClipInference.PatchMax ? all.amax([0]) : all.mean([0]); // (C)
+        var g = cat(gamma, 0);
+        var meanGamma = atan2(g.sin().mean([0]), g.cos().mean([0]));
+        var embedding = cat([cat(alpha, 0).mean([0]), cat(beta, 0).mean([0]), meanGamma]); // (3M)
         return (scores.data<float>().ToArray(), embedding.data<float>().ToArray());
     }
+
+    // Patches per forward pass when scoring one long clip.
+    private const int PatchBatch = 64;
 
     private Tensor Probabilities(Tensor logits) => Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid();
 

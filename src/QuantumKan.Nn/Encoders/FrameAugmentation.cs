@@ -37,6 +37,8 @@ public static class FrameAugmentation
         var x = frames;
         if (options.TimeShift > 0)
             x = Shift(x, options.TimeShift);
+        if (options.FrequencyShift > 0)
+            x = ShiftBands(x, options.FrequencyShift);
         for (int i = 0; i < options.FrequencyMasks; i++)
             x = x * KeepMask(batch, bands, options.FrequencyMaskWidth, x).unsqueeze(1);   // (B, 1, M)
         for (int i = 0; i < options.TimeMasks; i++)
@@ -62,6 +64,15 @@ public static class FrameAugmentation
         var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device);       // (B, 1)
         var index = (arange(time, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).remainder(time); // (B, T)
         return x.gather(1, index.unsqueeze(2).expand(batch, time, x.shape[2]));
+    }
+
+    // Shift of each clip along the mel axis by its own s in [−max, max]: out[b, t, m] = x[b, t, clamp(m − s_b, 0, M − 1)].
+    private static Tensor ShiftBands(Tensor x, int maxShift)
+    {
+        long batch = x.shape[0], time = x.shape[1], bands = x.shape[2];
+        var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device);        // (B, 1)
+        var index = (arange(bands, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).clamp(0, bands - 1); // (B, M)
+        return x.gather(2, index.unsqueeze(1).expand(batch, time, bands));
     }
 
     // (B, length) 1/0 mask that zeroes one random run of width uniform in [0, maxWidth] per clip.

@@ -22,6 +22,13 @@ public sealed record FrameAugmentationOptions
     /// <summary>Random circular time shift of each clip, up to ± this many frames. Default 0.</summary>
     public int TimeShift { get; init; }
 
+    /// <summary>
+    /// Random shift of each clip along the mel axis, up to ± this many bands, the edge band repeated into the gap: a
+    /// cheap vocal-tract-length / pitch perturbation (a formant or pitch change moves energy across mel bands roughly
+    /// uniformly). Default 0.
+    /// </summary>
+    public int FrequencyShift { get; init; }
+
     /// <summary>Random gain, uniform in ± this many dB, added as log power to every frame (log-scale features). Default 0.</summary>
     public double GainDb { get; init; }
 
@@ -41,7 +48,7 @@ public sealed record FrameAugmentationOptions
     public bool MixupLabelUnion { get; init; } = true;
 
     /// <summary>Whether any augmentation is switched on.</summary>
-    public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || GainDb > 0 || MixupProbability > 0;
+    public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || FrequencyShift > 0 || GainDb > 0 || MixupProbability > 0;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -51,6 +58,7 @@ public sealed record FrameAugmentationOptions
         Require(TimeMasks is >= 0 and <= 64, nameof(TimeMasks), TimeMasks, "must be in 0–64");
         Require(TimeMaskWidth >= 0, nameof(TimeMaskWidth), TimeMaskWidth, "must be ≥ 0");
         Require(TimeShift >= 0, nameof(TimeShift), TimeShift, "must be ≥ 0");
+        Require(FrequencyShift >= 0, nameof(FrequencyShift), FrequencyShift, "must be ≥ 0");
         Require(GainDb >= 0 && double.IsFinite(GainDb), nameof(GainDb), GainDb, "must be finite and ≥ 0");
         Require(MixupProbability is >= 0 and <= 1, nameof(MixupProbability), MixupProbability, "must be in [0, 1]");
         Require(MixupAlpha > 0 && double.IsFinite(MixupAlpha), nameof(MixupAlpha), MixupAlpha, "must be finite and > 0");

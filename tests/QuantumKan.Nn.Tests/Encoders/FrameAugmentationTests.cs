@@ -85,4 +85,25 @@ public class FrameAugmentationTests
         Assert.True(offset.allclose(perClip.expand_as(offset), atol: 1e-5));
         Assert.True(perClip.abs().max().item<float>() <= 6 * FrameAugmentation.LogUnitsPerDb + 1e-5);
     }
+
+    [Fact]
+    public void FrequencyShift_MovesEachClipAlongTheMelAxis_RepeatingTheEdge()
+    {
+        var options = new FrameAugmentationOptions { FrequencyShift = 2 };
+        using var scope = NewDisposeScope();
+        manual_seed(8);
+        var frames = randn(8, 6, 10);
+        var (x, _) = FrameAugmentation.Apply(frames, ones(8, 1), options, multiLabel: true);
+        int shifted = 0;
+        for (int b = 0; b < 8; b++)
+        {
+            int s = Enumerable.Range(-2, 5).Single(k =>
+            {
+                var index = Enumerable.Range(0, 10).Select(m => (long)Math.Clamp(m - k, 0, 9)).ToArray();
+                return frames[b].index_select(1, tensor(index)).eq(x[b]).all().item<bool>();
+            });
+            shifted += s != 0 ? 1 : 0;
+        }
+        Assert.True(shifted > 0);
+    }
 }
