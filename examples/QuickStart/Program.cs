@@ -8,15 +8,17 @@ using QuantumKan.ML.Data;
 
 // 1. A small synthetic sound-event set in FSD50K's layout: 8 classes, 1–3 events per clip.
 var root = Path.Combine(Path.GetTempPath(), "qkan-quickstart");
-SyntheticFsd50kWriter.Write(root, new SyntheticFsd50kOptions { Sound = new() { SampleRate = 16_000, MaxClipSeconds = 2 }, TrainClips = 1000, ValClips = 0, EvalClips = 200 });
+SyntheticFsd50kWriter.Write(root, new SyntheticFsd50kOptions { Sound = new() { SampleRate = 16_000, MaxClipSeconds = 2 }, TrainClips = 600, ValClips = 0, EvalClips = 200 });
 var ml = new MLContext(seed: 1);
 var train = ml.Data.LoadFsd50k(root, Fsd50kSplit.Train, null, out var trainSet);
 var eval = ml.Data.LoadFsd50k(root, Fsd50kSplit.Eval, null, out var evalSet);
 
-// 2. WAV path → mono 16 kHz samples → pooled log-mel → quantum field embedding + KAN classifier.
+// 2. WAV path → mono 16 kHz samples → log-mel frames → frame encoder (a temporal convolution, picked because the
+//    features are frames) → quantum field embedding → KAN classifier. Training takes 1 s random crops; a clip of any
+//    length is scored as the mean over 1 s patches with 50% overlap.
 var pipeline = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: 16_000)
-    .Append(ml.Transforms.MelSpectrogram(new MelSpectrogramOptions { InputColumnName = "Audio", OutputColumnName = "Features", Layout = FeatureLayout.Pooled, PoolingSegments = 4 }))
-    .Append(ml.MultiLabelClassification().Trainers.QuantumKan(labelColumnName: "Labels", epochs: 30));
+    .Append(ml.Transforms.MelSpectrogram(new MelSpectrogramOptions { InputColumnName = "Audio", OutputColumnName = "Features", Layout = FeatureLayout.Frames }))
+    .Append(ml.MultiLabelClassification().Trainers.QuantumKan(labelColumnName: "Labels", epochs: 15));
 var model = pipeline.Fit(train); // runs the multi-task AdamW training loop
 
 // 3. Metrics over the whole eval split.

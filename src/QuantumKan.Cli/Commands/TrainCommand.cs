@@ -21,6 +21,7 @@ internal static class TrainCommand
         var output = new Option<string>("--out", "-o") { Description = "The model zip to write.", DefaultValueFactory = _ => "model.zip", HelpName = "model.zip" };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (features are computed once, then reused while the audio and front end are unchanged). Default: qkan-cache beside --out.", HelpName = "dir" };
         var task = new Option<ClassificationTask>("--task") { Description = "MultiLabel (any subset of classes per clip, FSD50K) or Multiclass (exactly one per clip).", DefaultValueFactory = _ => ClassificationTask.MultiLabel };
+        var cacheFloat16 = new Option<bool>("--cache-float16") { Description = "Store cached features as float16: half the disk and page cache, values rounded to 11 significant bits." };
         var continueFrom = new Option<string?>("--continue-from") { Description = "Train a saved model further (its front end and architecture are kept; --epochs is the new total).", HelpName = "model.zip" };
 
         var command = new Command("train", "Train a QuantumKan classifier on FSD50K or your own CSV and save it as an ML.NET model zip (plus its training-curve PNG).");
@@ -29,6 +30,7 @@ internal static class TrainCommand
         command.Options.Add(cache);
         command.Options.Add(task);
         command.Options.Add(continueFrom);
+        command.Options.Add(cacheFloat16);
         training.AddTo(command);
         network.AddTo(command);
         frontEnd.AddTo(command);
@@ -43,7 +45,7 @@ internal static class TrainCommand
             var plan = new TrainingPlan(
                 data.Read(r), modelPath, r.GetValue(cache) is { } dir ? Path.GetFullPath(dir) : ArtifactPaths.Cache(modelPath),
                 frontEnd.Read(r), r.GetValue(task), network.Read(r), trainerOptions, r.GetValue(training.Seed),
-                r.GetValue(training.ValidationFraction), r.GetValue(training.Resume), continued);
+                r.GetValue(training.ValidationFraction), r.GetValue(training.Resume), continued) { CacheFloat16 = r.GetValue(cacheFloat16) };
             var outcome = TrainingWorkflow.Run(plan, console);
             WriteSummary(console, outcome);
             return CliApp.Success;

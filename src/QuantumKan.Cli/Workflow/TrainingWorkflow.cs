@@ -36,7 +36,11 @@ internal sealed record TrainingPlan(
     int Seed,
     double ValidationFraction,
     bool ResumeFromWorkspace,
-    AudioClassifierModel? ContinueFrom);
+    AudioClassifierModel? ContinueFrom)
+{
+    /// <summary>Store cached features as float16 (half the cache; see <see cref="FeatureCacheOptions.Float16Storage"/>).</summary>
+    public bool CacheFloat16 { get; init; }
+}
 
 /// <summary>What a training run produced. <see cref="CurvesPath"/> is the training-curve PNG, or null when it could not be written (a warning said why).</summary>
 internal sealed record TrainingOutcome(AudioClassifierModel Model, string ModelPath, string? CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
@@ -69,8 +73,9 @@ internal static class TrainingWorkflow
                                  ?? (network.Encoder.IsEnabled ? plan.FrontEnd with { Layout = FeatureLayout.Frames } : plan.FrontEnd);
         var featurizer = new LogMelClipFeaturizer(frontEnd);
 
-        using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console);
-        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console);
+        var cacheOptions = new FeatureCacheOptions { Float16Storage = plan.CacheFloat16 };
+        using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console, cacheOptions);
+        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console, cacheOptions);
         IFeatureSource trainSource = train;
         IFeatureSource? validationSource = validation;
         FrameClips? trainFrames = network.Encoder.IsEnabled ? train.AsFrameClips() : null;
@@ -128,11 +133,11 @@ internal static class TrainingWorkflow
 
     /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>
     public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, string cacheDirectory,
-        IClipFeaturizer featurizer, CliConsole console)
+        IClipFeaturizer featurizer, CliConsole console, FeatureCacheOptions? cacheOptions = null)
     {
         return display.Run($"{title} ({set.Clips.Count})", set.Clips.Count, step =>
         {
-            var source = set.OpenFeatureCache(cacheDirectory, featurizer, progress: new Progress(step), cancellationToken: console.Cancellation);
+            var source = set.OpenFeatureCache(cacheDirectory, featurizer, cacheOptions, progress: new Progress(step), cancellationToken: console.Cancellation);
             var report = source.View.Report;
             if (report.Reused > 0)
                 step.Log($"  reused the cached features of {report.Reused} clip(s) in {cacheDirectory}");
