@@ -38,11 +38,7 @@ public sealed class Conv2dEncoder : FrameEncoder
     {
         var x = frames.unsqueeze(1);                                                                   // (B, 1, T, M)
         x = FrameEncoderMasking.Apply(nn.functional.relu(stem_norm.call(stem.call(x))), TimeMask(lengths, x.shape[2], x.dtype)); // (B, C0, T, M)
-        foreach (var block in blocks)
-        {
-            lengths = Halve(lengths);
-            x = block.Forward(x, TimeMask(lengths, (x.shape[2] + 1) / 2, x.dtype));                   // (B, Ci, ⌈T/2⌉, ⌈M/2⌉)
-        }
+        (x, lengths) = RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask)); // (B, C, T', F')
         return (x.mean([3]), lengths);                                                                 // (B, C, T')
     }
 

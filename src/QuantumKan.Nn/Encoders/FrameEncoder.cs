@@ -68,6 +68,21 @@ public abstract class FrameEncoder : nn.Module<Tensor, Tensor>
     /// <summary>Time pooling of <c>(B, C, T)</c> over valid frames → <c>(B, OutputSize)</c>.</summary>
     private protected abstract Tensor Pool(Tensor sequence, Tensor? lengths);
 
+    /// <summary>
+    /// Runs halving blocks in order: before each, the valid lengths become ⌈L/2⌉ and the block receives the mask of
+    /// its output positions. x: (B, C, T, …) → (B, C', T', …).
+    /// </summary>
+    private protected static (Tensor Sequence, Tensor? Lengths) RunHalvingBlocks<TBlock>(Tensor x, Tensor? lengths, IEnumerable<TBlock> blocks,
+        Func<TBlock, Tensor, Tensor?, Tensor> forward)
+    {
+        foreach (var block in blocks)
+        {
+            lengths = Halve(lengths);
+            x = forward(block, x, TimeMask(lengths, (x.shape[2] + 1) / 2, x.dtype));
+        }
+        return (x, lengths);
+    }
+
     /// <summary>⌈L/2⌉: the valid length after a halving stage (kernel k odd, padding k/2, stride 2).</summary>
     private protected static Tensor? Halve(Tensor? lengths) => lengths is null ? null : (lengths + 1).div(2, rounding_mode: RoundingMode.floor);
 

@@ -39,12 +39,7 @@ public sealed class TemporalConvEncoder : FrameEncoder
         var x = frames.transpose(1, 2);                                                   // (B, M, T)
         var mask = TimeMask(lengths, x.shape[2], x.dtype);
         x = FrameEncoderMasking.Apply(nn.functional.relu(stem_norm.call(stem.call(x))), mask);           // (B, C0, T)
-        foreach (var block in blocks)
-        {
-            lengths = Halve(lengths);
-            x = block.Forward(x, TimeMask(lengths, (x.shape[2] + 1) / 2, x.dtype));      // (B, Ci, ⌈T/2⌉)
-        }
-        return (x, lengths);
+        return RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask));        // (B, C, T')
     }
 
     private protected override Tensor Pool(Tensor sequence, Tensor? lengths) => pooling.Pool(sequence, lengths);
