@@ -24,6 +24,8 @@ internal static class EvaluationReport
         summary.AddRow("d′", F(m.DPrime), "√2·Φ⁻¹(mean ROC AUC)");
         summary.AddRow("lwlrap", F(m.Lwlrap.Overall), "label-weighted label-ranking average precision");
         summary.AddRow("mean AUC", F(m.MeanAuc), "mean per-class ROC AUC");
+        if (result.SimilarityPrecisionAt5 is double p5)
+            summary.AddRow("similar P@5", F(p5), "share of each clip's 5 nearest (Born-rule fidelity) sharing a label");
         console.Ansi.Write(summary);
 
         if (m.ClassesWithoutPositives.Count > 0)

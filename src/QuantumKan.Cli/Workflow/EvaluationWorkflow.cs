@@ -4,6 +4,8 @@ using QuantumKan.ML.Classification;
 using QuantumKan.ML.Data;
 using QuantumKan.Training.Metrics;
 
+using QuantumKan.ML.Quantum;
+
 namespace QuantumKan.Cli.Workflow;
 
 /// <summary>The scores of a model on a labeled set and the metrics over the whole set.</summary>
@@ -21,6 +23,12 @@ internal sealed record EvaluationResult(
     MultiLabelMetrics MultiLabel,
     MulticlassMetrics? Multiclass)
 {
+    /// <summary>
+    /// Leave-one-out precision@5 of similarity search over the evaluated clips (what <c>qkan similar</c> does): the share
+    /// of each clip's 5 highest-fidelity other clips that share a label with it; null when the model has no embedding.
+    /// </summary>
+    public double? SimilarityPrecisionAt5 { get; init; }
+
     public int ClassCount => ClassNames.Count;
 
     /// <summary>How many clips carry each class.</summary>
@@ -55,13 +63,16 @@ internal static class EvaluationWorkflow
         for (int i = 0; i < set.Clips.Count; i++)
             set.MultiHot(i).CopyTo(targets, i * classes);
 
+        var embeddings = new List<float[]>();
         new ProgressDisplay(console).Run($"Scoring {set.Clips.Count} clips with the saved pipeline", set.Clips.Count, step =>
         {
             var scored = model.Chain.Transform(model.Context.Data.LoadLabeledAudio(set));
             var column = scored.Schema[AudioClassifierModel.ScoreColumn];
-            using var cursor = scored.GetRowCursor([column]);
+            var embeddingColumn = model.Classifier.EmbeddingColumnName is { } name ? scored.Schema.GetColumnOrNull(name) : null;
+            using var cursor = scored.GetRowCursor(embeddingColumn is { } e ? [column, e] : [column]);
             var getScores = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> buffer = default;
+            var getEmbedding = embeddingColumn is { } ec ? cursor.GetGetter<VBuffer<float>>(ec) : null;
+            VBuffer<float> buffer = default, embeddingBuffer = default;
             int row = 0;
             while (cursor.MoveNext())
             {
@@ -70,6 +81,11 @@ internal static class EvaluationWorkflow
                 int k = row * classes;
                 foreach (var v in buffer.DenseValues())
                     scores[k++] = v;
+                if (getEmbedding is not null)
+                {
+                    getEmbedding(ref embeddingBuffer);
+                    embeddings.Add(embeddingBuffer.DenseValues().ToArray());
+                }
                 step.SetDone(++row);
             }
             return row;
@@ -84,7 +100,13 @@ internal static class EvaluationWorkflow
             var logits = scores.Select(p => MathF.Log(Math.Max(p, float.Epsilon))).ToArray();
             multiclass = MulticlassEvaluation.FromLogits(logits, truth, classes);
         }
-        return new EvaluationResult(set, model.ClassNames, scores, targets, multiLabel, multiclass);
+        double? precision = null;
+        if (embeddings.Count == set.Clips.Count && embeddings.Count > 5)
+        {
+            using var index = QuantumSimilarityIndex.Create(embeddings, model.Classifier.EmbeddingSigma);
+            precision = SimilarityRecall.LeaveOneOutPrecisionAtK(index, set.Clips.Select(c => c.LabelIndices.ToArray()).ToArray(), 5);
+        }
+        return new EvaluationResult(set, model.ClassNames, scores, targets, multiLabel, multiclass) { SimilarityPrecisionAt5 = precision };
     }
 
     private static int[] SingleLabels(LabeledAudioSet set, string listing) => set.Clips.Select(c => c.LabelIndices.Count == 1

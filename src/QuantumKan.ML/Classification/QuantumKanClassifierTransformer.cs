@@ -65,6 +65,9 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
 
     internal ClassifierColumns Columns { get; }
 
+    /// <summary>The output column holding the quantum embedding, or null when the model does not output it.</summary>
+    public string? EmbeddingColumnName => Columns.Embedding;
+
     internal QuantumKanNetwork Network => _network;
 
     /// <summary>

@@ -37,6 +37,31 @@ public static class SimilarityRecall
         return Score(index.SearchEachRowExcludingItself(k), labels, labels);
     }
 
+    /// <summary>
+    /// Leave-one-out precision@k within the index: each labelled row queries all the others, and the score is the share
+    /// of its k nearest rows that share a label with it, averaged over the queries.
+    /// </summary>
+    /// <param name="index">The index.</param>
+    /// <param name="labels">Each indexed row's classes, in index order.</param>
+    /// <param name="k">How many matches count, at least 1 (at most the other rows).</param>
+    public static double LeaveOneOutPrecisionAtK(QuantumSimilarityIndex index, IReadOnlyList<int[]> labels, int k)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        CheckCounts(index, labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var matches = index.SearchEachRowExcludingItself(k);
+        double sum = 0;
+        int counted = 0;
+        for (int q = 0; q < matches.Length; q++)
+        {
+            if (labels[q] is not { Length: > 0 } wanted || matches[q].Length == 0)
+                continue;
+            counted++;
+            sum += matches[q].Count(m => labels[m.Row].Intersect(wanted).Any()) / (double)matches[q].Length;
+        }
+        return counted == 0 ? double.NaN : sum / counted;
+    }
+
     private static double Score(SimilarityMatch[][] matches, IReadOnlyList<int[]> galleryLabels, IReadOnlyList<int[]> queryLabels)
     {
         int hits = 0, counted = 0;

@@ -43,15 +43,16 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Builds the network.</summary>
     /// <param name="inFeatures">Input feature width D, or the mel bands M per frame when the options select an encoder.</param>
     /// <param name="classes">Number of classes C (logits).</param>
-    /// <param name="options">Architecture; default <see cref="QuantumKanNetworkOptions"/>.</param>
+    /// <param name="options">Architecture; default <see cref="QuantumKanNetworkOptions"/> (encoder kind Auto builds no encoder here).</param>
     public QuantumKanNetwork(int inFeatures, int classes, QuantumKanNetworkOptions? options = null) : base(nameof(QuantumKanNetwork))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
         Options = options ?? new QuantumKanNetworkOptions();
         Options.Validate();
-        if (Options.Encoder.Kind == FrameEncoderKind.Auto)
-            throw new ArgumentException("Encoder kind Auto must be resolved (to None or an encoder) before the network is built.", nameof(options));
+        // Built directly, the network cannot see its input: Auto means the encoder-free network (the trainers resolve Auto
+        // from the data before they build one). The options kept, and saved, name the resolved kind.
+        Options = Options.ResolveEncoder(inputIsFrames: false);
         InFeatures = inFeatures;
         Classes = classes;
         int clipWidth = inFeatures;

@@ -168,11 +168,13 @@ public class FrameEncoderTests
     }
 
     [Fact]
-    public void AutoEncoder_MustBeResolvedBeforeBuilding()
+    public void AutoEncoder_BuiltDirectly_IsTheEncoderFreeNetwork_AndResolvesFromTheInput()
     {
         var options = new QuantumKanNetworkOptions();
         Assert.Equal(FrameEncoderKind.Auto, options.Encoder.Kind);
-        Assert.Throws<ArgumentException>(() => new QuantumKanNetwork(16, 3, options));
+        using var network = new QuantumKanNetwork(16, 3, options);
+        Assert.False(network.HasEncoder);
+        Assert.Equal(FrameEncoderKind.None, network.Options.Encoder.Kind);
         Assert.Equal(FrameEncoderKind.Temporal, options.ResolveEncoder(inputIsFrames: true).Encoder.Kind);
         Assert.Equal(FrameEncoderKind.None, options.ResolveEncoder(inputIsFrames: false).Encoder.Kind);
     }
