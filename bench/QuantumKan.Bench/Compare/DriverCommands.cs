@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "scale", "probe", "device", "scalar-race"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "scale", "probe", "device", "scalar-race"];
 
     public static int Run(string[] args)
     {
@@ -17,6 +17,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Generate());
         root.Subcommands.Add(Compare());
         root.Subcommands.Add(CompareEncoder());
+        root.Subcommands.Add(EncoderProfileCommand());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
         root.Subcommands.Add(Device());
@@ -75,6 +76,17 @@ internal static class DriverCommands
             { data, output, work, threads, epochs, batch, seed, repeats, npy };
         command.SetAction(p => EncoderRun.Execute(new EncoderRun.Settings(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(work)!, p.GetValue(threads),
             p.GetValue(epochs), p.GetValue(batch), p.GetValue(seed), p.GetValue(repeats), p.GetValue(npy))));
+        return command;
+    }
+
+    private static Command EncoderProfileCommand()
+    {
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads.");
+        var iterations = IntOption("--iterations", 30, "Timed iterations per part (median reported).");
+        var batch = IntOption("--batch", 32, "Batch size.");
+        var command = new Command("encoder-profile", "Forward + backward time of each part of the encoder network's training step (see bench/reference/encoder_profile.py).")
+            { threads, iterations, batch };
+        command.SetAction(p => EncoderProfile.Execute(p.GetValue(threads), p.GetValue(iterations), p.GetValue(batch)));
         return command;
     }
 
