@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--rounds N] [--epochs E] [--train N] [--eval N] [--threads N] [--no-scaling] [--scaling-base N]
 #                [--optimized-reference] [--openblas-reference] [--quick] [--probe] [--work DIR]
+#   bench/run.sh --encoder [--rounds N] [--epochs E] [--threads N] [--openblas-reference] [--gemm-reference]
 #
 # Builds bench/QuantumKan.Bench (Release), generates one synthetic multi-label data set (FSD50K layout, 44.1 kHz WAVs),
 # then per round runs this project's driver (`QuantumKan.Bench compare`) and the PyTorch reference
@@ -19,15 +20,20 @@
 # --quick is the CI smoke run: tiny sizes, one epoch pair, no scaling.
 # --probe runs only the option probe behind the network's defaults (QuantumKanNetworkOptions): each variant and the
 # same-size MLP, two seeds, on the same data set (about 7 minutes on 2 cores); no PyTorch needed.
+# --encoder compares the frame-encoder network instead (Temporal encoder, default options; default 6 epochs):
+# `QuantumKan.Bench compare-encoder` against bench/reference/encoder_bench.py, printing training clips/s (batch 32,
+# 100-frame crops of precomputed frames), end to end WAV folder -> trained model, and single-clip latency (WAV path ->
+# scores over the saved pipeline) as ratios (bench/reference/encoder_ratios.py). --gemm-reference also runs the
+# reference with QuantumKan's unfold + GEMM convolutions instead of nn.Conv1d (to locate a gap).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_BENCH_WORK:-/tmp/qkan-bench}"
-PROBE=0 ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0 OPENBLAS_REFERENCE=0
+PROBE=0 ENCODER=0 GEMM_REFERENCE=0 EPOCHS_SET=0 ROUNDS=1 EPOCHS=20 TRAIN=960 EVAL=320 THREADS="$(nproc)" SCALING=1 SCALING_BASE=256 SCALING_EPOCHS=3 INFER_REPEATS=1 OPTIMIZED_REFERENCE=0 OPENBLAS_REFERENCE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
-    --epochs) EPOCHS="$2"; shift 2 ;;
+    --epochs) EPOCHS="$2"; EPOCHS_SET=1; shift 2 ;;
     --train) TRAIN="$2"; shift 2 ;;
     --eval) EVAL="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
@@ -37,8 +43,10 @@ while [[ $# -gt 0 ]]; do
     --scaling-base) SCALING_BASE="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --probe) PROBE=1; shift ;;
+    --encoder) ENCODER=1; shift ;;
+    --gemm-reference) GEMM_REFERENCE=1; shift ;;
     --quick) ROUNDS=1 EPOCHS=2 TRAIN=64 EVAL=32 SCALING=0; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -90,6 +98,41 @@ fi
 VARIANTS=("pytorch||")
 if [[ "$OPTIMIZED_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-optimized|--same-optimizations|"); fi
 if [[ "$OPENBLAS_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-openblas||$OPENBLAS_DIR"); fi
+
+if [[ "$ENCODER" -eq 1 ]]; then
+  [[ "$EPOCHS_SET" -eq 1 ]] || EPOCHS=6
+  VARIANTS=("pytorch||")   # --optimized-reference has no encoder counterpart
+  if [[ "$OPENBLAS_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-openblas||$OPENBLAS_DIR"); fi
+  if [[ "$GEMM_REFERENCE" -eq 1 ]]; then VARIANTS+=("pytorch-gemm|--gemm-conv|"); fi
+  CRASHES=0
+  for ((r = 1; r <= ROUNDS; r++)); do
+    echo "== round $r/$ROUNDS: QuantumKan, encoder network ($THREADS threads)"
+    for attempt in 1 2; do
+      if timed "$RESULTS/round-$r.quantumkan.time" "${BENCH[@]}" compare-encoder --data "$DATA" --out "$RESULTS/round-$r.quantumkan.json" \
+          --work "$WORK" --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" \
+          --band-stats-npy "$RESULTS/quantumkan-band-stats.npy" 2> "$RESULTS/round-$r.quantumkan.stderr-$attempt"; then
+        break
+      fi
+      CRASHES=$((CRASHES + 1))
+      echo "   QuantumKan run crashed ($(grep -m1 -o 'Exception[^.]*' "$RESULTS/round-$r.quantumkan.stderr-$attempt" || true)); log: $RESULTS/round-$r.quantumkan.stderr-$attempt"
+      if [[ "$attempt" -eq 2 ]]; then echo "   crashed twice; stopping" >&2; exit 1; fi
+    done
+    for variant in "${VARIANTS[@]}"; do
+      IFS="|" read -r suffix extra libpath <<< "$variant"
+      echo "== round $r/$ROUNDS: PyTorch reference, encoder network${extra:+ $extra}${libpath:+ (OpenBLAS)}"
+      # shellcheck disable=SC2086
+      LD_LIBRARY_PATH="${libpath}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" timed "$RESULTS/round-$r.$suffix.time" "$PY" "$ROOT/bench/reference/encoder_bench.py" \
+          --data "$DATA" --out "$RESULTS/round-$r.$suffix.json" --threads "$THREADS" --epochs "$EPOCHS" --infer-repeats "$INFER_REPEATS" \
+          --csharp-json "$RESULTS/round-$r.quantumkan.json" --csharp-band-stats "$RESULTS/quantumkan-band-stats.npy" $extra
+    done
+  done
+  echo "$CRASHES" > "$RESULTS/quantumkan-crashes.txt"
+  echo
+  echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "   command: bench/run.sh --encoder --rounds $ROUNDS --epochs $EPOCHS --train $TRAIN --eval $EVAL --threads $THREADS; results in $RESULTS"
+  "$PY" "$ROOT/bench/reference/encoder_ratios.py" --rounds "$RESULTS" --markdown "$RESULTS/table.md"
+  exit $?
+fi
 
 CRASHES=0
 for ((r = 1; r <= ROUNDS; r++)); do

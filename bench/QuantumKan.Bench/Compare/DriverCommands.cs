@@ -9,13 +9,15 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "scale", "probe", "device", "scalar-race"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "scale", "probe", "device", "scalar-race"];
 
     public static int Run(string[] args)
     {
         var root = new RootCommand("QuantumKan bench driver (BenchmarkDotNet runs when the first argument is not a driver mode).");
         root.Subcommands.Add(Generate());
         root.Subcommands.Add(Compare());
+        root.Subcommands.Add(CompareEncoder());
+        root.Subcommands.Add(EncoderProfileCommand());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
         root.Subcommands.Add(Device());
@@ -56,6 +58,35 @@ internal static class DriverCommands
         var command = new Command("compare", "Measures this project's side of bench/run.sh.") { data, output, threads, epochs, batch, seed, repeats, npy };
         command.SetAction(p => CompareRun.Execute(new CompareRun.Settings(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(threads),
             p.GetValue(epochs), p.GetValue(batch), p.GetValue(seed), p.GetValue(repeats), p.GetValue(npy))));
+        return command;
+    }
+
+    private static Command CompareEncoder()
+    {
+        var data = DataOption();
+        var output = new Option<string>("--out") { Description = "JSON file to write.", Required = true };
+        var work = new Option<string>("--work") { Description = "Folder for the feature cache and the saved model (both deleted after use).", Required = true };
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads for training and inference.");
+        var epochs = IntOption("--epochs", 6, "Training epochs (the first is excluded from the throughput).");
+        var batch = IntOption("--batch", 32, "Batch size.");
+        var seed = IntOption("--seed", 1, "MLContext seed.");
+        var repeats = IntOption("--infer-repeats", 1, "Passes over the eval clips for the latency percentiles.");
+        var npy = new Option<string?>("--band-stats-npy") { Description = "Write the training frames' per-band mean and std here (.npy, 2 x mels) for the reference's parity check." };
+        var command = new Command("compare-encoder", "Measures this project's side of bench/run.sh --encoder (the Temporal frame encoder network).")
+            { data, output, work, threads, epochs, batch, seed, repeats, npy };
+        command.SetAction(p => EncoderRun.Execute(new EncoderRun.Settings(p.GetValue(data)!, p.GetValue(output)!, p.GetValue(work)!, p.GetValue(threads),
+            p.GetValue(epochs), p.GetValue(batch), p.GetValue(seed), p.GetValue(repeats), p.GetValue(npy))));
+        return command;
+    }
+
+    private static Command EncoderProfileCommand()
+    {
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads.");
+        var iterations = IntOption("--iterations", 30, "Timed iterations per part (median reported).");
+        var batch = IntOption("--batch", 32, "Batch size.");
+        var command = new Command("encoder-profile", "Forward + backward time of each part of the encoder network's training step (see bench/reference/encoder_profile.py).")
+            { threads, iterations, batch };
+        command.SetAction(p => EncoderProfile.Execute(p.GetValue(threads), p.GetValue(iterations), p.GetValue(batch)));
         return command;
     }
 
