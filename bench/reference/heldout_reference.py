@@ -228,7 +228,7 @@ def train_cnn(data, multilabel, classes, args):
             "best_epoch": best[2], "epochs": args.epochs, "train_seconds": time.time() - start}
 
 
-def train_pooled(kind, data, multilabel, classes, args, epochs=200, batch=128):
+def train_pooled(kind, data, multilabel, classes, args, epochs=100, batch=128):
     torch.manual_seed(args.seed)
     (train_x, train_y), (val_x, val_y), (test_x, test_y) = data
     d = train_x.shape[1]
@@ -259,7 +259,7 @@ def train_pooled(kind, data, multilabel, classes, args, epochs=200, batch=128):
             loss.backward()
             optimizer.step()
             scheduler.step()
-        if (epoch + 1) % 10 == 0:
+        if (epoch + 1) % 5 == 0:
             val = metric(score(val_x), val_y.numpy(), multilabel)
             if val > best[0]:
                 best = (val, {k: v.clone() for k, v in net.state_dict().items()}, epoch + 1)
@@ -275,7 +275,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--epochs", type=int, default=12, help="CNN epochs")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=1)
