@@ -100,7 +100,7 @@ def decode(job):
     out = os.path.join(cache, "decoded", hashlib.sha1(rel.encode()).hexdigest() + ".wav")
     if not os.path.exists(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        subprocess.run(["sox", "-V1", os.path.join(cache, rel), "-b", "16", "-c", "1", out + ".tmp.wav",
+        subprocess.run(["sox", "-V1", "-R", "-D", os.path.join(cache, rel), "-b", "16", "-c", "1", out + ".tmp.wav",
                         "rate", "-v", str(hc.RATE)], check=True)
         os.replace(out + ".tmp.wav", out)
     x, _ = hc.read_wav(out)

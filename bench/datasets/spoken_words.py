@@ -91,14 +91,14 @@ def synthesize(voice, word, rendition, tmp):
              "-eval", f"(Parameter.set 'Duration_Stretch {stretch:.3f})"], input=word.encode())
         post = ["pitch", str(pitch_cents)]
     conv = os.path.join(tmp, "conv.wav")
-    run(["sox", "-V1", raw, "-b", "16", "-c", "1", conv] + post + ["rate", "-v", str(hc.RATE)])
+    run(["sox", "-V1", "-R", "-D", raw, "-b", "16", "-c", "1", conv] + post + ["rate", "-v", str(hc.RATE)])
     x, rate = hc.read_wav(conv)
     assert rate == hc.RATE
     x = hc.trim_silence(x)
     if len(x) > MAX_WORD * hc.RATE:
         hc.write_wav(conv, x)
         fitted = os.path.join(tmp, "fit.wav")
-        run(["sox", "-V1", conv, fitted, "tempo", "-s", f"{len(x) / (MAX_WORD * hc.RATE) * 1.01:.4f}"])
+        run(["sox", "-V1", "-R", "-D", conv, fitted, "tempo", "-s", f"{len(x) / (MAX_WORD * hc.RATE) * 1.01:.4f}"])
         x = hc.trim_silence(hc.read_wav(fitted)[0])[: int(MAX_WORD * hc.RATE)]
     return x
 
