@@ -59,11 +59,11 @@ internal sealed class TrainingProgressView(IStepProgress step, int epochs, int e
         if (start.ResumedFrom is null)
             yield break;
         string where = start.Epoch >= epochs
-            ? $"all {epochs} epochs were already done (global step {start.GlobalStep})"
-            : $"epoch {start.Epoch + 1}/{epochs}, step {start.StepInEpoch} of that epoch (global step {start.GlobalStep})";
+            ? $": all {epochs} epochs were already done (global step {start.GlobalStep})"
+            : $" at epoch {start.Epoch + 1}/{epochs}, step {start.StepInEpoch} of that epoch (global step {start.GlobalStep})";
         yield return continuingAModel
-            ? $"  continuing the saved model's training at {where}"
-            : $"  resumed from {start.ResumedFrom} at {where}";
+            ? $"  continuing the saved model's training{where}"
+            : $"  resumed from {start.ResumedFrom}{where}";
     }
 
     /// <summary>One line per epoch, e.g. "epoch  3/30  loss 0.812 (cls 0.301 audio 0.912 quantum 0.201 norm 0.000)  val mAP 0.874 …".</summary>
