@@ -4,7 +4,7 @@ namespace QuantumKan.Core;
 /// Writes files so that a crash or kill mid-write never leaves a half-written file at the destination:
 /// the content goes to a temporary file in the same folder, is flushed to disk, and is then renamed over the target.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes a file atomically.</summary>
     /// <param name="path">The destination path. Its folder is created when missing.</param>
@@ -31,6 +31,41 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="fileName"/> is the name <see cref="Write"/> gives its temporary files
+    /// (<c>.{target}.{pid}.{32 hex digits}.tmp</c>): one left behind by a process killed mid-write.
+    /// </summary>
+    public static bool IsTemporaryFileName(string fileName) =>
+        fileName is not null && TemporaryName().IsMatch(fileName);
+
+    /// <summary>
+    /// Deletes the temporaries a crashed <see cref="Write"/> left in <paramref name="directory"/> (not its subfolders).
+    /// Only call it when no other process can be writing there (e.g. while holding the folder's lock).
+    /// </summary>
+    /// <returns>The paths deleted.</returns>
+    public static IReadOnlyList<string> DeleteStaleTemporaries(string directory)
+    {
+        var deleted = new List<string>();
+        if (!Directory.Exists(directory))
+            return deleted;
+        foreach (var path in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            if (!IsTemporaryFileName(Path.GetFileName(path)))
+                continue;
+            try
+            {
+                File.Delete(path);
+                deleted.Add(path);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return deleted;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\..+\.[0-9]+\.[0-9a-f]{32}\.tmp$")]
+    private static partial System.Text.RegularExpressions.Regex TemporaryName();
 
     /// <summary>Writes all bytes atomically.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)

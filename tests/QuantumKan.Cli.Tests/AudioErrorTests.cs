@@ -38,6 +38,37 @@ public sealed class AudioErrorTests : IDisposable
         Assert.False(result.HasStackTrace, result.ToString());
     }
 
+    [Theory]
+    [InlineData("mel", 1e30f)]
+    [InlineData("mel", 3.4e38f)]
+    [InlineData("decode", 3.4e38f)]
+    public void HugeFiniteFloatSamples_ExitOneNamingTheFileAndSample(string command, float huge)
+    {
+        var wav = _folder.HugeFloat("loud.wav", huge, sampleIndex: 123);
+        var npy = _folder.Combine("x.npy");
+
+        var result = Qkan.Run(command, wav, "--out", npy);
+
+        Assert.Equal(CliApp.DataError, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error);
+        Assert.Contains(wav, result.Error);
+        Assert.Contains("sample 123 of channel 0", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.False(result.HasStackTrace, result.ToString());
+        Assert.False(File.Exists(npy));
+    }
+
+    [Fact]
+    public void LoudButSaneFloatSamples_GiveFiniteFeatures()
+    {
+        var wav = _folder.HugeFloat("loud-ok.wav", 1000f);
+        var npy = _folder.Combine("x.npy");
+
+        Qkan.Succeed("mel", wav, "--out", npy);
+
+        Assert.All(NpyFile.Read(npy).Values, v => Assert.True(float.IsFinite(v)));
+    }
+
     [Fact]
     public void Verbose_ShowsTheStackTrace()
     {

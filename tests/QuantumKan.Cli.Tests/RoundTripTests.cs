@@ -135,6 +135,30 @@ public class RoundTripTests(TrainedModelFixture fixture)
     }
 
     [Fact]
+    public void Similar_LeavesOutAClipWithHugeFloatSamples_WithAWarning_AndStillAnswers()
+    {
+        var index = fixture.NewFolder("similar-huge");
+        var eval = fixture.Eval.Clips;
+        foreach (var clip in eval.Skip(1).Take(4))
+            File.Copy(clip.Path, Path.Combine(index, Path.GetFileName(clip.Path)));
+        using var scratch = new TempFolder();
+        var huge = Path.Combine(index, "huge.wav");
+        File.Copy(scratch.HugeFloat("huge.wav", 3.4e38f, sampleIndex: 50), huge);
+        var big = Path.Combine(index, "big.wav");
+        File.Copy(scratch.HugeFloat("big.wav", 1e30f, sampleIndex: 60), big);
+
+        var result = Qkan.Succeed("similar", "--model", fixture.ModelPath, "--index", index, eval[0].Path, "--top", "3");
+
+        var ranks = Regex.Matches(result.Output, @"\|\s+(\d)\s+\|\s+([0-9.e+-]+)\s+\|\s+(-?[0-9.]+)\s+\|\s+(\S+)\s+\|");
+        Assert.Equal(3, ranks.Count);
+        Assert.DoesNotContain(ranks, m => m.Groups[4].Value.EndsWith("huge.wav", StringComparison.Ordinal) || m.Groups[4].Value.EndsWith("big.wav", StringComparison.Ordinal));
+        Assert.Contains($"warning: left out {huge}", result.Error);
+        Assert.Contains("sample 50 of channel 0", result.Error);
+        Assert.Contains($"warning: left out {big}", result.Error);
+        Assert.Contains("sample 60 of channel 0", result.Error);
+    }
+
+    [Fact]
     public void Evaluate_LabelOutsideTheModelsClasses_ExitsOneNamingFileAndLine()
     {
         var folder = fixture.NewFolder("evaluate-bad-labels");

@@ -34,6 +34,18 @@ internal sealed class TempFolder : IDisposable
         return path;
     }
 
+    /// <summary>A mono float32 WAV of a quiet tone with one sample set to <paramref name="huge"/> (e.g. 1e30).</summary>
+    public string HugeFloat(string name, float huge, int sampleIndex = 100, int sampleRate = 16_000, double seconds = 0.5)
+    {
+        var samples = new float[(int)(sampleRate * seconds)];
+        for (int i = 0; i < samples.Length; i++)
+            samples[i] = 0.25f * MathF.Sin(i * 0.1f);
+        samples[sampleIndex] = huge;
+        var path = Combine(name);
+        WavWriter.Write(path, samples, sampleRate, WavSampleFormat.Float32);
+        return path;
+    }
+
     /// <summary>A file named .wav that is not a WAV file.</summary>
     public string Corrupt(string name)
     {

@@ -7,7 +7,8 @@ namespace QuantumKan.Audio.Wav;
 /// Written by hand because no audio library is served here.
 /// <para>
 /// Scaling: int8 (u−128)/128, int16 s/32768, int24 s/2^23, int32 s/2^31, G.711 via 16-bit linear /32768; floats as
-/// stored (values beyond ±1 are kept; NaN and ±∞ are refused). Every failure is an <see cref="AudioFormatException"/> naming the source and the reason. Memory is bounded
+/// stored (values beyond ±1 are kept up to ±<see cref="MaxFloatSampleMagnitude"/>; NaN, ±∞ and larger magnitudes are
+/// refused, naming the sample and channel). Every failure is an <see cref="AudioFormatException"/> naming the source and the reason. Memory is bounded
 /// by the real size of the file: sizes in the header are checked against the bytes present before anything is
 /// allocated from them. A file whose data chunk runs past its end is refused unless
 /// <see cref="WavDecodeOptions.Truncation"/> says to keep the complete frames present.
@@ -16,6 +17,15 @@ namespace QuantumKan.Audio.Wav;
 /// </summary>
 public static class WavDecoder
 {
+    /// <summary>
+    /// The largest magnitude a float sample may have: 10⁶. Real audio is full scale at ±1 (float files that clip
+    /// run a little past it), so this is far above any recording, and it keeps every feature finite: a 10⁶ sample gives
+    /// under 10²⁰ in the power spectrum of an 8192-point FFT, far below float32's 3.4·10³⁸. A sample beyond it
+    /// (1e30, 3.4e38 — garbage or a wrong format tag) would turn the clip's log-mel features into ∞/NaN, so the file is
+    /// refused with an <see cref="AudioFormatException"/> naming it, the sample and the channel.
+    /// </summary>
+    public const double MaxFloatSampleMagnitude = 1e6;
+
     /// <summary>Decodes a WAV file.</summary>
     /// <param name="path">The file path; it names the file in errors.</param>
     /// <param name="options">Decoding options; default <see cref="WavDecodeOptions.Default"/> (mono mixdown, refuse truncated files).</param>
@@ -73,11 +83,10 @@ public static class WavDecoder
             throw WavHeaderParser.Error(name, $"the file is {file.Length} bytes, above the {options.MaxFileBytes}-byte limit");
         var info = WavHeaderParser.Parse(file, name, options.Truncation);
         var data = file.Slice((int)info.DataOffset, (int)info.AvailableDataBytes);
+        WavSampleDecoding.RequireSaneFloats(data, info, name, MaxFloatSampleMagnitude);
         var channels = options.Channels == ChannelPolicy.MixToMono
             ? [WavSampleDecoding.DecodeMono(data, info)]
             : WavSampleDecoding.DecodeChannels(data, info);
-        if (info.SampleFormat is WavSampleFormat.Float32 or WavSampleFormat.Float64)
-            WavSampleDecoding.RequireFinite(channels, name);
         return new AudioClip(info.SampleRate, channels, info.IsTruncated);
     }
 

@@ -94,18 +94,58 @@ internal static class WavSampleDecoding
     }
 
     /// <summary>
-    /// Float files can hold NaN or ±∞, which would poison every feature computed from the clip without an error; they
-    /// are refused here, naming the first bad sample.
+    /// Float files can hold NaN, ±∞ or huge finite values (1e30, 3.4e38), which would poison every feature computed from
+    /// the clip without an error (their power spectrum overflows float32 to ∞). They are refused here, before any sample
+    /// is converted, naming the first bad sample as stored in the file (its frame and channel, whatever the channel
+    /// policy): NaN and ±∞ as not finite, magnitudes above <paramref name="maxMagnitude"/> as out of range.
     /// </summary>
-    public static void RequireFinite(IReadOnlyList<float[]> channels, string name)
+    public static void RequireSaneFloats(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude)
     {
-        for (int c = 0; c < channels.Count; c++)
+        if (info.SampleFormat == WavSampleFormat.Float32)
+            RequireSane<Float32Raw>(data, info, name, maxMagnitude);
+        else if (info.SampleFormat == WavSampleFormat.Float64)
+            RequireSane<Float64Raw>(data, info, name, maxMagnitude);
+    }
+
+    private static void RequireSane<TReader>(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude)
+        where TReader : struct, IRawReader
+    {
+        int frames = checked((int)(data.Length / info.BlockAlign));
+        int channels = info.ChannelCount, align = info.BlockAlign, width = TReader.Bytes;
+        for (int f = 0; f < frames; f++)
         {
-            var samples = channels[c];
-            for (int i = 0; i < samples.Length; i++)
-                if (!float.IsFinite(samples[i]))
-                    throw WavHeaderParser.Error(name, $"sample {i} of channel {c} is {samples[i]}; float samples must be finite");
+            var frame = data.Slice(f * align, align);
+            for (int c = 0; c < channels; c++)
+            {
+                double x = TReader.Read(frame[(c * width)..]);
+                if (Math.Abs(x) <= maxMagnitude)
+                    continue; // the common case; NaN fails this comparison and falls through
+                var text = double.IsNaN(x) ? "NaN" : double.IsInfinity(x) ? (x > 0 ? "+∞" : "−∞")
+                    : x.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
+                throw WavHeaderParser.Error(name, double.IsFinite(x)
+                    ? $"sample {f} of channel {c} is {text}; float samples must lie within ±{maxMagnitude.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} (full scale is ±1)"
+                    : $"sample {f} of channel {c} is {text}; float samples must be finite");
+            }
         }
+    }
+
+    private interface IRawReader
+    {
+        static abstract int Bytes { get; }
+
+        static abstract double Read(ReadOnlySpan<byte> src);
+    }
+
+    private struct Float32Raw : IRawReader
+    {
+        public static int Bytes => 4;
+        public static double Read(ReadOnlySpan<byte> src) => BinaryPrimitives.ReadSingleLittleEndian(src);
+    }
+
+    private struct Float64Raw : IRawReader
+    {
+        public static int Bytes => 8;
+        public static double Read(ReadOnlySpan<byte> src) => BinaryPrimitives.ReadDoubleLittleEndian(src);
     }
 
     private interface ISampleReader

@@ -38,6 +38,8 @@ internal sealed class TrainingOptionSet
 
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue the interrupted run whose checkpoint is in --workspace." };
 
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Start a new run in --workspace even though it holds an earlier run's checkpoints, replacing them." };
+
     public Option<int> CheckpointEvery { get; } = new Option<int>("--checkpoint-every") { Description = "Also write a checkpoint every this many optimizer steps; 0 only at epoch ends.", DefaultValueFactory = _ => 0 }.InRange(0, int.MaxValue);
 
     public Option<int> Seed { get; } = new("--seed") { Description = "MLContext seed: initialization, shuffling and the validation hold-out.", DefaultValueFactory = _ => 1 };
@@ -56,7 +58,7 @@ internal sealed class TrainingOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Epochs, BatchSize, LearningRate, WeightDecay, Accumulation, Patience, Device, AllowCpuFallback, Workspace, Resume,
+        Option[] options = [Epochs, BatchSize, LearningRate, WeightDecay, Accumulation, Patience, Device, AllowCpuFallback, Workspace, Resume, Overwrite,
             CheckpointEvery, Seed, ValidationFraction, ClassificationWeight, AudioWeight, QuantumWeight, L2Weight, NormalizationWeight];
         foreach (var option in options)
             command.Options.Add(option);
@@ -68,6 +70,10 @@ internal sealed class TrainingOptionSet
     {
         if (r.GetValue(Resume) && string.IsNullOrWhiteSpace(r.GetValue(Workspace)))
             throw new ArgumentException("--resume continues the run checkpointed in --workspace; give --workspace <dir>.");
+        if (r.GetValue(Overwrite) && string.IsNullOrWhiteSpace(r.GetValue(Workspace)))
+            throw new ArgumentException("--overwrite replaces the checkpoints in --workspace; give --workspace <dir>.");
+        if (r.GetValue(Overwrite) && r.GetValue(Resume))
+            throw new ArgumentException("--resume continues the run in --workspace and --overwrite replaces it; give one of them.");
         string device = r.GetValue(Device) ?? "cpu";
         if (!(device is "cpu" or "cuda" or "auto" || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), out int n) && n >= 0)))
             throw new ArgumentException($"--device '{device}' is not one of cpu, cuda, cuda:N, auto.");
@@ -82,6 +88,7 @@ internal sealed class TrainingOptionSet
             Device = device,
             AllowCpuFallback = r.GetValue(AllowCpuFallback),
             Workspace = r.GetValue(Workspace) is { Length: > 0 } ws ? Path.GetFullPath(ws) : null,
+            OverwriteWorkspace = r.GetValue(Overwrite),
             CheckpointEverySteps = r.GetValue(CheckpointEvery),
             LossWeights = Weights with
             {

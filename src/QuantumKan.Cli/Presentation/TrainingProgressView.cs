@@ -8,7 +8,7 @@ namespace QuantumKan.Cli.Presentation;
 /// Shows a training run: the bar advances with every optimizer step (examples seen over epochs × clips), its status
 /// shows the running loss, and each epoch leaves one line with every loss component and the validation metrics.
 /// </summary>
-internal sealed class TrainingProgressView(IStepProgress step, int epochs, int examplesPerEpoch) : IProgress<TrainingReport>
+internal sealed class TrainingProgressView(IStepProgress step, int epochs, int examplesPerEpoch, bool continuingAModel = false) : IProgress<TrainingReport>
 {
     private int _epoch = -1;
     private long _seenThisEpoch;
@@ -18,6 +18,11 @@ internal sealed class TrainingProgressView(IStepProgress step, int epochs, int e
     {
         switch (value)
         {
+            case RunStartReport start:
+                foreach (var line in DescribeStart(start, epochs, continuingAModel))
+                    step.Log(line);
+                step.SetDone((double)Math.Min(start.Epoch, epochs) * examplesPerEpoch);
+                break;
             case StepReport s:
                 if (s.Epoch != _epoch)
                 {
@@ -44,6 +49,21 @@ internal sealed class TrainingProgressView(IStepProgress step, int epochs, int e
                 _pendingStop = $"  stopped early: {stop.Reason}";
                 break;
         }
+    }
+
+    /// <summary>The lines that say where a run starts: resumed (from which epoch and step), continued, or nothing for a fresh run.</summary>
+    public static IEnumerable<string> DescribeStart(RunStartReport start, int epochs, bool continuingAModel)
+    {
+        if (start.RemovedTemporaries.Count > 0)
+            yield return $"  removed {start.RemovedTemporaries.Count} temporary file(s) a crashed checkpoint write left in {start.Workspace}";
+        if (start.ResumedFrom is null)
+            yield break;
+        string where = start.Epoch >= epochs
+            ? $": all {epochs} epochs were already done (global step {start.GlobalStep})"
+            : $" at epoch {start.Epoch + 1}/{epochs}, step {start.StepInEpoch} of that epoch (global step {start.GlobalStep})";
+        yield return continuingAModel
+            ? $"  continuing the saved model's training{where}"
+            : $"  resumed from {start.ResumedFrom}{where}";
     }
 
     /// <summary>One line per epoch, e.g. "epoch  3/30  loss 0.812 (cls 0.301 audio 0.912 quantum 0.201 norm 0.000)  val mAP 0.874 …".</summary>

@@ -9,6 +9,7 @@ using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data;
 using QuantumKan.Training.Data.Cache;
 using QuantumKan.Training.Data.Frames;
+using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
 
 namespace QuantumKan.Cli.Workflow;
@@ -54,8 +55,38 @@ internal static class TrainingWorkflow
 {
     public static TrainingOutcome Run(TrainingPlan plan, CliConsole console)
     {
-        // An unavailable GPU is reported before minutes of featurization, not after.
+        try
+        {
+            return RunInWorkspace(plan, console);
+        }
+        catch (WorkspaceNotEmptyException ex)
+        {
+            throw new IOException($"workspace '{ex.Workspace}' holds the checkpoints of an earlier run; pass --resume to continue it, or --overwrite to start a new run that replaces them.", ex);
+        }
+        catch (OperationCanceledException) when (plan.Training.Workspace is null)
+        {
+            console.Error.WriteLine("cancelled; no --workspace was given, so nothing can be resumed.");
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            console.Error.WriteLine($"cancelled; the last checkpoint is in {plan.Training.Workspace}: rerun with --resume to continue.");
+            throw;
+        }
+    }
+
+    private static TrainingOutcome RunInWorkspace(TrainingPlan plan, CliConsole console)
+    {
+        // An unavailable GPU, a workspace another run holds, or checkpoints a new run would replace are reported before
+        // minutes of featurization, not after (the trainer takes the workspace's lock again for the run itself).
         TorchRuntime.ResolveDevice(plan.Training.Device, plan.Training.AllowCpuFallback);
+        if (plan.Training.Workspace is { } workspace)
+        {
+            var mode = plan.ResumeFromWorkspace ? WorkspaceStart.Resume : plan.Training.OverwriteWorkspace ? WorkspaceStart.Overwrite : WorkspaceStart.Fresh;
+            using var held = TrainingWorkspace.Open(workspace, mode);
+            if (held.RemovedTemporaries.Count > 0)
+                console.Out.WriteLine($"Removed {held.RemovedTemporaries.Count} temporary file(s) a crashed checkpoint write left in {held.Directory}.");
+        }
         var display = new ProgressDisplay(console);
         var (trainSet, validationSet, testRowsLeftOut) = plan.Data.LoadForTraining();
         if (testRowsLeftOut > 0)
@@ -115,7 +146,7 @@ internal static class TrainingWorkflow
         string title = $"Training {plan.Task} classifier ({encoder}{trainClips} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
         var classifier = display.Run(title, (double)epochs * trainClips, step =>
         {
-            options.Progress = new TrainingProgressView(step, epochs, trainClips);
+            options.Progress = new TrainingProgressView(step, epochs, trainClips, plan.ContinueFrom is not null);
             return trainFrames is not null
                 ? trainer.Fit(trainFrames, validationFrames, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier)
                 : trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);

@@ -19,6 +19,9 @@ internal sealed class TrainingProgressRelay(IHostEnvironment env, IChannel chann
                 channel.Info(MessageSensitivity.None, Describe(epoch.Summary));
                 options.EpochCompleted?.Invoke(epoch.Summary);
                 break;
+            case RunStartReport { ResumedFrom: { } source } start:
+                channel.Info(MessageSensitivity.None, $"resumed from {source} at epoch {start.Epoch + 1}, step {start.StepInEpoch} of that epoch (global step {start.GlobalStep})");
+                break;
             case EarlyStopReport stop:
                 channel.Info(MessageSensitivity.None, $"early stop after epoch {stop.Epoch + 1}: {stop.Reason}");
                 break;

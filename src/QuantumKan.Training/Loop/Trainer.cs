@@ -48,7 +48,8 @@ public sealed class Trainer
     /// <param name="cancellationToken">Checked between steps; on cancellation a checkpoint is written first.</param>
     public TrainingResult Fit(IFeatureSource train, IFeatureSource? validation = null,
         IProgress<TrainingReport>? progress = null, CancellationToken cancellationToken = default) =>
-        Run(train, validation, progress, cancellationToken, null, false);
+        InWorkspace(_options.OverwriteWorkspace ? WorkspaceStart.Overwrite : WorkspaceStart.Fresh, progress,
+            removed => Run(train, validation, progress, cancellationToken, null, false, removed));
 
     /// <summary>Continues a run from <paramref name="checkpoint"/>, exactly where it stopped.</summary>
     /// <param name="checkpoint">A checkpoint of a run of the same model and task.</param>
@@ -65,7 +66,8 @@ public sealed class Trainer
         IProgress<TrainingReport>? progress = null, CancellationToken cancellationToken = default, bool allowOptionChanges = false)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return Run(train, validation, progress, cancellationToken, checkpoint, allowOptionChanges);
+        return InWorkspace(WorkspaceStart.Resume, progress,
+            removed => Run(train, validation, progress, cancellationToken, checkpoint, allowOptionChanges, removed));
     }
 
     /// <summary>Resumes from <c>last.qkc</c> in <see cref="TrainerOptions.Workspace"/>, or starts fresh when there is none.</summary>
@@ -74,12 +76,25 @@ public sealed class Trainer
     {
         if (_options.Workspace is null)
             throw new InvalidOperationException("TrainerOptions.Workspace must be set to resume from a workspace.");
-        var last = new CheckpointStore(_options.Workspace).TryLoadLast();
-        return Run(train, validation, progress, cancellationToken, last, false);
+        return InWorkspace(WorkspaceStart.Resume, progress, removed =>
+        {
+            var last = new CheckpointStore(_options.Workspace).TryLoadLast();
+            return Run(train, validation, progress, cancellationToken, last, false, removed);
+        });
+    }
+
+    // Holds the workspace's lock for the whole run (reading the checkpoint to resume included), after refusing to
+    // replace an earlier run's checkpoints unasked and deleting the temporaries a crashed write left there.
+    private TrainingResult InWorkspace(WorkspaceStart mode, IProgress<TrainingReport>? progress, Func<IReadOnlyList<string>, TrainingResult> run)
+    {
+        if (_options.Workspace is null)
+            return run([]);
+        using var workspace = TrainingWorkspace.Open(_options.Workspace, mode);
+        return run(workspace.RemovedTemporaries);
     }
 
     private TrainingResult Run(IFeatureSource train, IFeatureSource? validation, IProgress<TrainingReport>? progress,
-        CancellationToken cancellationToken, TrainingCheckpoint? resumeFrom, bool allowOptionChanges)
+        CancellationToken cancellationToken, TrainingCheckpoint? resumeFrom, bool allowOptionChanges, IReadOnlyList<string> removedTemporaries)
     {
         CheckSources(train, validation);
         TorchRuntime.EnsureInitialized();
@@ -88,6 +103,8 @@ public sealed class Trainer
         _model.Module.train();
         using var optimizer = AdamWFactory.Create(_model.Module, _options.LearningRate, _options.WeightDecay, _options.Beta1, _options.Beta2, _options.Epsilon);
         var state = Prepare(resumeFrom, optimizer, train.Count, allowOptionChanges);
+        progress?.Report(new RunStartReport(state.Epoch, state.GlobalStep, state.StepInEpoch, resumeFrom?.Source,
+            _options.Workspace is null ? null : Path.GetFullPath(_options.Workspace), removedTemporaries));
         var setup = new RunSetup(_model, _task, _options, device, optimizer, train, validation, progress, resumeFrom is null);
         return new TrainingRun(setup, state, resumeFrom?.HasBestWeights == true ? resumeFrom.BestModelState.ToArray() : null)
             .Execute(cancellationToken);

@@ -84,8 +84,19 @@ public sealed record TrainerOptions
     /// <summary>Write a checkpoint every this many optimizer steps (besides each epoch end); 0 disables; default 0.</summary>
     public int CheckpointEverySteps { get; init; }
 
-    /// <summary>Folder for <c>last</c> and <c>best</c> checkpoints; null keeps them in memory only; default null.</summary>
+    /// <summary>
+    /// Folder for <c>last</c> and <c>best</c> checkpoints; null keeps them in memory only; default null. A run holds the
+    /// folder's lock (<see cref="Checkpoints.TrainingWorkspace"/>) while it trains, and a fresh <see cref="Trainer.Fit"/>
+    /// refuses a folder that already holds checkpoints unless <see cref="OverwriteWorkspace"/> is set.
+    /// </summary>
     public string? Workspace { get; init; }
+
+    /// <summary>
+    /// Let a fresh <see cref="Trainer.Fit"/> replace the checkpoints an earlier run left in <see cref="Workspace"/>
+    /// (otherwise it throws <see cref="Checkpoints.WorkspaceNotEmptyException"/>); default false. Not part of a checkpoint.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool OverwriteWorkspace { get; init; }
 
     /// <summary>Consecutive optimizer steps with a non-finite loss or gradient before training stops; default 5.</summary>
     public int MaxConsecutiveNonFiniteSteps { get; init; } = 5;

@@ -58,3 +58,13 @@ public sealed record CheckpointReport(int Epoch, long GlobalStep, string Kind, s
 
 /// <summary>The run stopped early (patience exhausted).</summary>
 public sealed record EarlyStopReport(int Epoch, long GlobalStep, string Reason) : TrainingReport(Epoch, GlobalStep);
+
+/// <summary>Reported once when a run starts, before its first step: where it starts and whether it continues a checkpoint.</summary>
+/// <param name="Epoch">Epochs already completed (the run continues with epoch <c>Epoch + 1</c>, 1-based).</param>
+/// <param name="GlobalStep">Optimizer steps already done.</param>
+/// <param name="StepInEpoch">Optimizer steps already done in the epoch the run continues with.</param>
+/// <param name="ResumedFrom">The checkpoint continued (its file path, or a description of its stream); null for a fresh run.</param>
+/// <param name="Workspace">The workspace folder (full path); null without one.</param>
+/// <param name="RemovedTemporaries">Temporaries a crashed checkpoint write had left in the workspace, deleted at the start.</param>
+public sealed record RunStartReport(int Epoch, long GlobalStep, int StepInEpoch, string? ResumedFrom, string? Workspace,
+    IReadOnlyList<string> RemovedTemporaries) : TrainingReport(Epoch, GlobalStep);

@@ -98,7 +98,52 @@ public class WavDecoderBadInputTests
     {
         var data = new byte[12];
         BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4), float.NaN);
-        Refused(new WavBytes().Fmt(3, 1, 16000, 32).Data(data).Build(), "sample 1 of channel 0 is NaN");
+        Refused(new WavBytes().Fmt(3, 1, 16000, 32).Data(data).Build(), "sample 1 of channel 0 is NaN; float samples must be finite");
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(8), float.PositiveInfinity);
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4), 0.5f);
+        Refused(new WavBytes().Fmt(3, 1, 16000, 32).Data(data).Build(), "sample 2 of channel 0 is +∞; float samples must be finite");
+    }
+
+    [Theory]
+    [InlineData(1e30)]
+    [InlineData(3.4e38)]
+    [InlineData(-3.4e38)]
+    [InlineData(1e6 * 1.001)]
+    public void Decode_RejectsHugeFiniteFloat32Samples(double value)
+    {
+        // Frame 2, right channel: the error names the sample as stored, whether the clip is mixed down or not.
+        var data = new byte[4 * 2 * 4];
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(2 * 8 + 4), (float)value);
+        var file = new WavBytes().Fmt(3, 2, 16000, 32).Data(data).Build();
+        Refused(file, "sample 2 of channel 1 is ");
+        var ex = Refused(file, "float samples must lie within ±1000000", new WavDecodeOptions { Channels = ChannelPolicy.KeepChannels });
+        Assert.Contains("sample 2 of channel 1", ex.Reason);
+    }
+
+    [Fact]
+    public void Decode_RejectsHugeFloat64Samples_ThatFloat32WouldTurnIntoInfinity()
+    {
+        var data = new byte[3 * 8];
+        BinaryPrimitives.WriteDoubleLittleEndian(data.AsSpan(8), 1e300);
+        Refused(new WavBytes().Fmt(3, 1, 16000, 64).Data(data).Build(), "sample 1 of channel 0 is 1E+300; float samples must lie within");
+    }
+
+    [Fact]
+    public void Decode_KeepsLoudButSaneFloatSamples_AndTheFeaturesStayFinite()
+    {
+        var samples = new float[4000];
+        for (int i = 0; i < samples.Length; i++)
+            samples[i] = (i % 2 == 0 ? 1000f : -1000f) * MathF.Sin(i * 0.05f);
+        samples[7] = (float)WavDecoder.MaxFloatSampleMagnitude;
+        var bytes = new byte[samples.Length * 4];
+        for (int i = 0; i < samples.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), samples[i]);
+
+        var clip = WavDecoder.Decode(new WavBytes().Fmt(3, 1, 16000, 32).Data(bytes).Build());
+
+        Assert.Equal(samples, clip.Channels[0]);
+        var features = new QuantumKan.Audio.Mel.LogMelFeaturizer().Featurize(clip);
+        Assert.All(features, v => Assert.True(float.IsFinite(v)));
     }
 
     [Fact]
