@@ -5,7 +5,9 @@ namespace QuantumKan.Nn.Encoders;
 
 /// <summary>
 /// Batch augmentation of log-mel frames with tensor ops (no per-clip loop): random gain, circular time shift,
-/// SpecAugment frequency and time masks, and mixup. Every draw comes from torch's global generator.
+/// SpecAugment frequency and time masks, and mixup. Every draw comes from the <see cref="Generator"/> passed in (the
+/// trainer derives one per batch from the run's seed and step, so augmentation is deterministic, resumes exactly, and
+/// neither disturbs nor is disturbed by other trainings in the process); null draws from torch's global generator.
 /// </summary>
 public static class FrameAugmentation
 {
@@ -13,11 +15,11 @@ public static class FrameAugmentation
     public const double LogUnitsPerDb = 0.23025850929940458;
 
     /// <summary>Adds a random gain per clip to raw log-mel frames (B, T, M): uniform in ± <paramref name="gainDb"/> dB.</summary>
-    public static Tensor RandomGain(Tensor frames, double gainDb)
+    public static Tensor RandomGain(Tensor frames, double gainDb, Generator? generator = null)
     {
         if (gainDb <= 0)
             return frames;
-        var gain = (rand(frames.shape[0], 1, 1, dtype: frames.dtype, device: frames.device) * 2 - 1) * (gainDb * LogUnitsPerDb); // (B, 1, 1)
+        var gain = (rand([frames.shape[0], 1, 1], dtype: frames.dtype, device: frames.device, generator: generator) * 2 - 1) * (gainDb * LogUnitsPerDb); // (B, 1, 1)
         return frames + gain;
     }
 
@@ -29,27 +31,29 @@ public static class FrameAugmentation
     /// <param name="labels">Multi-hot or one-hot labels.</param>
     /// <param name="options">What to apply.</param>
     /// <param name="multiLabel">True for multi-label targets (mixup may take the label union).</param>
+    /// <param name="generator">Where the draws come from; null for torch's global generator.</param>
     /// <returns>Augmented frames and the targets to train on.</returns>
-    public static (Tensor Frames, Tensor Labels) Apply(Tensor frames, Tensor labels, FrameAugmentationOptions options, bool multiLabel)
+    public static (Tensor Frames, Tensor Labels) Apply(Tensor frames, Tensor labels, FrameAugmentationOptions options, bool multiLabel,
+        Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         long batch = frames.shape[0], time = frames.shape[1], bands = frames.shape[2];
         var x = frames;
         if (options.TimeShift > 0)
-            x = Shift(x, options.TimeShift);
+            x = Shift(x, options.TimeShift, generator);
         if (options.FrequencyShift > 0)
-            x = ShiftBands(x, options.FrequencyShift);
+            x = ShiftBands(x, options.FrequencyShift, generator);
         for (int i = 0; i < options.FrequencyMasks; i++)
-            x = x * KeepMask(batch, bands, options.FrequencyMaskWidth, x).unsqueeze(1);   // (B, 1, M)
+            x = x * KeepMask(batch, bands, options.FrequencyMaskWidth, x, generator).unsqueeze(1);   // (B, 1, M)
         for (int i = 0; i < options.TimeMasks; i++)
-            x = x * KeepMask(batch, time, options.TimeMaskWidth, x).unsqueeze(2);         // (B, T, 1)
+            x = x * KeepMask(batch, time, options.TimeMaskWidth, x, generator).unsqueeze(2);         // (B, T, 1)
         var y = labels;
-        if (options.MixupProbability > 0 && batch > 1 && rand(1).item<float>() < options.MixupProbability)
+        if (options.MixupProbability > 0 && batch > 1 && rand([1], generator: generator).item<float>() < options.MixupProbability)
         {
             using var alpha = tensor(options.MixupAlpha);
-            using var beta = torch.distributions.Beta(alpha, alpha);
+            using var beta = torch.distributions.Beta(alpha, alpha, generator);
             double lambda = beta.sample().item<double>();
-            var permutation = randperm(batch, device: frames.device);
+            var permutation = randperm(batch, device: frames.device, generator: generator);
             x = x * lambda + x.index_select(0, permutation) * (1 - lambda);
             var other = labels.index_select(0, permutation);
             y = multiLabel && options.MixupLabelUnion ? maximum(labels, other) : labels * lambda + other * (1 - lambda);
@@ -58,29 +62,29 @@ public static class FrameAugmentation
     }
 
     // Circular shift of each clip by its own offset in [−max, max]: out[b, t] = x[b, (t − s_b) mod T].
-    private static Tensor Shift(Tensor x, int maxShift)
+    private static Tensor Shift(Tensor x, int maxShift, Generator? generator)
     {
         long batch = x.shape[0], time = x.shape[1];
-        var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device);       // (B, 1)
+        var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);       // (B, 1)
         var index = (arange(time, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).remainder(time); // (B, T)
         return x.gather(1, index.unsqueeze(2).expand(batch, time, x.shape[2]));
     }
 
     // Shift of each clip along the mel axis by its own s in [−max, max]: out[b, t, m] = x[b, t, clamp(m − s_b, 0, M − 1)].
-    private static Tensor ShiftBands(Tensor x, int maxShift)
+    private static Tensor ShiftBands(Tensor x, int maxShift, Generator? generator)
     {
         long batch = x.shape[0], time = x.shape[1], bands = x.shape[2];
-        var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device);        // (B, 1)
+        var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);        // (B, 1)
         var index = (arange(bands, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).clamp(0, bands - 1); // (B, M)
         return x.gather(2, index.unsqueeze(1).expand(batch, time, bands));
     }
 
     // (B, length) 1/0 mask that zeroes one random run of width uniform in [0, maxWidth] per clip.
-    private static Tensor KeepMask(long batch, long length, int maxWidth, Tensor like)
+    private static Tensor KeepMask(long batch, long length, int maxWidth, Tensor like, Generator? generator)
     {
         int widest = (int)Math.Min(maxWidth, length);
-        var width = randint(0, widest + 1, [batch, 1], dtype: ScalarType.Int64, device: like.device);              // (B, 1)
-        var start = (rand(batch, 1, device: like.device) * (length - width + 1).to(ScalarType.Float32)).floor().to(ScalarType.Int64);
+        var width = randint(0, widest + 1, [batch, 1], dtype: ScalarType.Int64, device: like.device, generator: generator); // (B, 1)
+        var start = (rand([batch, 1], device: like.device, generator: generator) * (length - width + 1).to(ScalarType.Float32)).floor().to(ScalarType.Int64);
         var position = arange(length, dtype: ScalarType.Int64, device: like.device).unsqueeze(0);                  // (1, L)
         var masked = (position >= start).logical_and(position < start + width);
         return masked.logical_not().to(like.dtype);

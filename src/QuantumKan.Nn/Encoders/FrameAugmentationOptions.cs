@@ -2,8 +2,8 @@ namespace QuantumKan.Nn.Encoders;
 
 /// <summary>
 /// Training-time augmentation of log-mel frames, applied per batch by the training model (never in validation or
-/// inference). Every draw comes from torch's generator, which the trainer seeds and checkpoints, so augmented runs are
-/// deterministic under the seed and resume exactly. All off by default.
+/// inference). The trainer seeds each batch's draws from the run's seed and global step (a private generator, not
+/// torch's global one), so augmented runs are deterministic under the seed and resume exactly. All off by default.
 /// </summary>
 public sealed record FrameAugmentationOptions
 {

@@ -14,4 +14,11 @@ public sealed record TrainingBatch(Tensor Features, Tensor Labels, IReadOnlyList
 {
     /// <summary>The number of examples in the batch.</summary>
     public int Size => Indices.Count;
+
+    /// <summary>
+    /// A seed for the batch's own random draws (augmentation), a pure function of the run's seed, global step and
+    /// micro-batch: a model seeds a private generator with it, so its draws neither depend on nor disturb anything else
+    /// drawing in the process, and a resumed run repeats them exactly. 0 outside training.
+    /// </summary>
+    public long RandomSeed { get; init; }
 }

@@ -18,7 +18,9 @@ internal sealed class OptimizationStep(
     private readonly IReadOnlyList<Parameter> _parameters = model.Module.parameters().Where(p => p.requires_grad).ToList();
 
     /// <summary>Runs the step; the caller advances the learning-rate schedule afterwards.</summary>
-    public StepOutcome Run(int[][] microBatches)
+    /// <param name="microBatches">The example indices of each micro-batch.</param>
+    /// <param name="stepSeed">The step's seed (from the run's seed and global step); micro-batch m's batches get stepSeed + m.</param>
+    public StepOutcome Run(int[][] microBatches, long stepSeed = 0)
     {
         // Also collects the tensor wrappers that zero_grad, clipping and AdamW create for gradients and moments.
         using var stepScope = torch.NewDisposeScope();
@@ -27,9 +29,10 @@ internal sealed class OptimizationStep(
         var sums = new Dictionary<string, double>();
         string? skipReason = null;
         int seen = 0;
-        foreach (var indices in microBatches)
+        for (int m = 0; m < microBatches.Length; m++)
         {
-            skipReason = ForwardBackward(indices, groupSize, sums);
+            var indices = microBatches[m];
+            skipReason = ForwardBackward(indices, groupSize, sums, stepSeed + m);
             seen += indices.Length;
             if (skipReason is not null)
                 break;
@@ -50,10 +53,10 @@ internal sealed class OptimizationStep(
         return new StepOutcome(means, learningRate, gradientNorm, groupSize, skipReason);
     }
 
-    private string? ForwardBackward(int[] indices, int groupSize, Dictionary<string, double> sums)
+    private string? ForwardBackward(int[] indices, int groupSize, Dictionary<string, double> sums, long seed)
     {
         using var scope = torch.NewDisposeScope();
-        var batch = reader.Read(indices);
+        var batch = reader.Read(indices) with { RandomSeed = seed };
         var output = model.Forward(batch);
         var breakdown = loss.Compute(output, batch, _parameters);
         double total = double.NaN;

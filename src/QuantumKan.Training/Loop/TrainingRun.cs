@@ -63,7 +63,9 @@ internal sealed class TrainingRun
 
     private void RunStep(int[][] microBatches)
     {
-        var outcome = _step.Run(microBatches);
+        // A per-step seed for the batches' own draws: a pure function of the run's seed and the global step.
+        long stepSeed = (long)ShuffledOrder.Mix((ulong)_options.Seed ^ ShuffledOrder.Mix(0xA0C5_0000UL + (ulong)_state.GlobalStep)) & long.MaxValue;
+        var outcome = _step.Run(microBatches, stepSeed);
         _scheduler.step();
         _state.GlobalStep++;
         _state.StepInEpoch++;

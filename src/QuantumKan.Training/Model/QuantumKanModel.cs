@@ -72,15 +72,17 @@ public sealed class QuantumKanModel : ITrainableModel
     private static Tensor Flatten(TrainingBatch batch) =>
         batch.Features.dim() == 2 ? batch.Features : batch.Features.reshape(batch.Size, -1); // (B, D)
 
-    // Frames (B, T, M): in training mode with augmentation on, gain on the raw log-mel, then shift, masks and mixup on
+    // Frames (B, T, M): in training mode with augmentation on (draws seeded by the batch's RandomSeed), gain on the raw log-mel, then shift, masks and mixup on
     // the standardized frames; the mixed targets replace the batch labels for every loss that reads labels.
     private (NetworkOutputs Outputs, Tensor? Targets) ForwardFrames(TrainingBatch batch)
     {
         var augmentation = Network.Options.Augmentation;
         if (!Network.training || !augmentation.IsEnabled)
             return (Network.ForwardAll(batch.Features), null);
-        var frames = Network.StandardizeFrames(Nn.Encoders.FrameAugmentation.RandomGain(batch.Features, augmentation.GainDb));
-        var (augmented, targets) = Nn.Encoders.FrameAugmentation.Apply(frames, batch.Labels, augmentation, _multiLabel);
+        // A private generator seeded from the batch: no draw on torch's global generator, which other trainings share.
+        using var generator = new TorchSharp.torch.Generator((ulong)batch.RandomSeed, batch.Features.device);
+        var frames = Network.StandardizeFrames(Nn.Encoders.FrameAugmentation.RandomGain(batch.Features, augmentation.GainDb, generator));
+        var (augmented, targets) = Nn.Encoders.FrameAugmentation.Apply(frames, batch.Labels, augmentation, _multiLabel, generator);
         return (Network.ForwardAll(batch.Features, standardizedFrames: augmented), targets);
     }
 
