@@ -47,7 +47,7 @@ internal static class DemoCommand
     };
 
     // Sized so that both trainings fit in under 2 minutes end to end on the 2-core development machine (README).
-    public const int DefaultTrainClips = 1000;
+    public const int DefaultTrainClips = 1200;
     public const int DefaultValClips = 150;
     public const int DefaultEvalClips = 300;
 
