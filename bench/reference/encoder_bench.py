@@ -29,25 +29,15 @@ import torchaudio
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qkan_encoder as qe  # noqa: E402
 import qkan_network as qn  # noqa: E402
-from reference_bench import (SAMPLE_RATE, N_FFT, HOP, MELS, LOG_OFFSET, read_listing, mean_average_precision,  # noqa: E402
+from reference_bench import (MELS, Featurizer, read_listing, mean_average_precision,  # noqa: E402
                              peak_rss_mb, reset_peak_rss)
 
 
-class FrameFeaturizer:
-    """torchaudio.load -> mono -> Resample (kernel built once per rate) -> MelSpectrogram -> ln(x + 1e-6): (frames, mels)."""
-
-    def __init__(self):
-        self.mel = torchaudio.transforms.MelSpectrogram(sample_rate=SAMPLE_RATE, n_fft=N_FFT, hop_length=HOP, n_mels=MELS)
-        self.resamplers = {}
+class FrameFeaturizer(Featurizer):
+    """The pooled bench's front end (torchaudio load -> mono -> Resample -> MelSpectrogram -> ln(x + 1e-6)), every frame: (frames, mels)."""
 
     def __call__(self, path):
-        wav, rate = torchaudio.load(path)
-        mono = wav.mean(0)
-        if rate != SAMPLE_RATE:
-            if rate not in self.resamplers:
-                self.resamplers[rate] = torchaudio.transforms.Resample(rate, SAMPLE_RATE)
-            mono = self.resamplers[rate](mono)
-        return torch.log(self.mel(mono) + LOG_OFFSET).t().contiguous()
+        return self.log_mel(path).t().contiguous()
 
 
 _worker = None

@@ -82,14 +82,18 @@ class Featurizer:
         self.mel = torchaudio.transforms.MelSpectrogram(sample_rate=SAMPLE_RATE, n_fft=N_FFT, hop_length=HOP, n_mels=MELS)
         self.resamplers = {}
 
-    def __call__(self, path):
+    def log_mel(self, path):
+        """The clip's log-mel spectrogram, (mels, frames)."""
         wav, rate = torchaudio.load(path)
         mono = wav.mean(0)
         if rate != SAMPLE_RATE:
             if rate not in self.resamplers:
                 self.resamplers[rate] = torchaudio.transforms.Resample(rate, SAMPLE_RATE)
             mono = self.resamplers[rate](mono)
-        logmel = torch.log(self.mel(mono) + LOG_OFFSET)  # (mels, frames)
+        return torch.log(self.mel(mono) + LOG_OFFSET)
+
+    def __call__(self, path):
+        logmel = self.log_mel(path)  # (mels, frames)
         frames = logmel.shape[1]
         parts = []
         for s in range(SEGMENTS):  # FeaturePooling.Pool: segment s covers [floor(s F/S), max(start + 1, floor((s+1) F/S)))
