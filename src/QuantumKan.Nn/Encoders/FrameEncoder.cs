@@ -91,8 +91,7 @@ public abstract class FrameEncoder : nn.Module<Tensor, Tensor>
     {
         if (lengths is null)
             return null;
-        var positions = arange(time, dtype: ScalarType.Int64, device: lengths.device).unsqueeze(0); // (1, T)
-        return (positions < lengths.unsqueeze(1)).unsqueeze(1).to(dtype);                          // (B, 1, T)
+        return FrameEncoderMasking.Valid(lengths, time).unsqueeze(1).to(dtype);                   // (B, 1, T)
     }
 }
 
@@ -125,7 +124,7 @@ internal sealed class TimePooling : nn.Module<Tensor, Tensor>
         long time = sequence.shape[2];
         Tensor? valid = lengths is null
             ? null
-            : (arange(time, dtype: ScalarType.Int64, device: sequence.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(1); // (B, 1, T) bool
+            : FrameEncoderMasking.Valid(lengths, time).unsqueeze(1);                                  // (B, 1, T) bool
         Tensor pooled;
         if (Kind == TimePoolingKind.MeanMax)
         {

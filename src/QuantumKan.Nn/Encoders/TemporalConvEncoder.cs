@@ -78,9 +78,15 @@ internal sealed class TemporalResidualBlock : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>The masking rule shared by the encoder blocks.</summary>
-internal static class FrameEncoderMasking
+/// <summary>The masking rule shared by the encoders, the pooling and the network's frame statistics.</summary>
+public static class FrameEncoderMasking
 {
+    /// <summary>(B, T) bool: position t of clip b is valid, t &lt; lengths[b].</summary>
+    /// <param name="lengths">Valid frames per clip, (B) int64.</param>
+    /// <param name="time">T, the padded length.</param>
+    public static Tensor Valid(Tensor lengths, long time) =>
+        arange(time, dtype: ScalarType.Int64, device: lengths.device).unsqueeze(0) < lengths.unsqueeze(1);
+
     /// <summary>Zeroes positions past each clip's length: x (B, C, T) or (B, C, T, F) with a (B, 1, T) mask.</summary>
     public static Tensor Apply(Tensor x, Tensor? mask) =>
         mask is null ? x : x * (x.dim() == 4 ? mask.unsqueeze(3) : mask);

@@ -181,7 +181,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         {
             x = x - statistics[.., ..(int)InFeatures].unsqueeze(1);                    // (B, T, M) minus each clip's band means
             if (lengths is not null)                                                   // padding stays zero
-                x = x * (arange(x.shape[1], dtype: ScalarType.Int64, device: x.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2).to(x.dtype);
+                x = x * FrameEncoderMasking.Valid(lengths, x.shape[1]).unsqueeze(2).to(x.dtype);
         }
         return encoder_norm!.call(frame_encoder.Encode(x, lengths));                    // (B, D')
     }
@@ -198,8 +198,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         }
         else
         {
-            var valid = (arange(frames.shape[1], dtype: ScalarType.Int64, device: frames.device).unsqueeze(0) < lengths.unsqueeze(1))
-                .unsqueeze(2).to(frames.dtype);                                             // (B, T, 1)
+            var valid = FrameEncoderMasking.Valid(lengths, frames.shape[1]).unsqueeze(2).to(frames.dtype); // (B, T, 1)
             var count = lengths.to(frames.dtype).clamp_min(1).unsqueeze(1);                // (B, 1)
             mean = (frames * valid).sum(1) / count;
             variance = ((frames - mean.unsqueeze(1)).square() * valid).sum(1) / count;
