@@ -24,7 +24,7 @@
 # `QuantumKan.Bench compare-encoder` against bench/reference/encoder_bench.py, printing training clips/s (batch 32,
 # 100-frame crops of precomputed frames), end to end WAV folder -> trained model, and single-clip latency (WAV path ->
 # scores over the saved pipeline) as ratios (bench/reference/encoder_ratios.py). --gemm-reference also runs the
-# reference with QuantumKan's unfold + GEMM convolutions instead of nn.Conv1d (to locate a gap).
+# reference with unfold + GEMM convolutions (QuantumKan's algorithm before 2026-12-07) instead of nn.Conv1d.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -44,7 +44,7 @@ def main():
     results = []
     inputs = [torch.randn(b, cin, t, requires_grad=True) for cin, _, _, _, _, t in CONVS]
     gemm = [qe.GemmConv1d(cin, cout, k, s, p) for cin, cout, k, s, p, _ in CONVS]
-    results.append(("convolutions, unfold + GEMM (QuantumKan's)", timed(n, lambda: [g(x).sum().backward() for g, x in zip(gemm, inputs)])))
+    results.append(("convolutions, unfold + GEMM (QuantumKan's before 2026-12-07)", timed(n, lambda: [g(x).sum().backward() for g, x in zip(gemm, inputs)])))
     weights = [torch.randn(cout, cin, k, requires_grad=True) for cin, cout, k, _, _, _ in CONVS]
     results.append(("convolutions, conv1d", timed(n, lambda: [F.conv1d(x, w, stride=c[3], padding=c[4]).sum().backward()
                                                              for x, w, c in zip(inputs, weights, CONVS)])))

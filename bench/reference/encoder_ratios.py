@@ -17,7 +17,7 @@ import sys
 
 VARIANTS = {"pytorch": "PyTorch 1.13 as installed (Debian: netlib BLAS, oneDNN convolutions)",
             "pytorch-openblas": "PyTorch 1.13 on pthread OpenBLAS",
-            "pytorch-gemm": "PyTorch 1.13 as installed, unfold + GEMM convolutions (QuantumKan's algorithm)"}
+            "pytorch-gemm": "PyTorch 1.13 as installed, unfold + GEMM convolutions (QuantumKan's algorithm before 2026-12-07)"}
 
 # (label, path, ratio as QK/PT of the value (False) or PT/QK (True: a time, shown as a speed-up), target text, predicate)
 METRICS = [

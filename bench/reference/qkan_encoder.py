@@ -11,9 +11,10 @@ matters (see the C# files named below); the quantum embedding, KAN layers and lo
 Loss (QuantumKanModel.Forward, encoder path): BCE + 0.3 MSE(band statistics) + 0.3 per-mode fidelity contrastive
 + 0.1 normalization penalty from |psi|^2 of the first 4 samples (Wavefunction.Density).
 
-Convolutions: nn.Conv1d (bias-free), as the brief allows; QuantumKan computes them as unfold + GEMM (GemmConvolution.cs)
-with weights (Cout, Cin*K), the same parameter count. `gemm=True` builds the reference with the same unfold + GEMM
-convolution, to separate the convolution algorithm from everything else when profiling.
+Convolutions: nn.Conv1d (bias-free); QuantumKan also runs libtorch's conv1d (Encoders/EncoderConvolution.cs), with
+weights stored (Cout, Cin*K), the same parameter count. `gemm=True` builds the reference with unfold + GEMM
+convolutions, the algorithm QuantumKan used before 2026-12-07 (table E1's GEMM row), to separate the convolution
+algorithm from everything else when profiling.
 """
 import torch
 import torch.nn.functional as F
@@ -25,7 +26,7 @@ CHANNELS, KERNEL, CROP_FRAMES, PATCH_HOP = (64, 64, 96, 128), 9, 100, 50
 
 
 class GemmConv1d(nn.Module):
-    """GemmConvolution.cs: pad -> unfold (B, Cin, T', K) -> (B, T', Cin*K) @ W^T -> (B, Cout, T'), W (Cout, Cin*K)."""
+    """The im2col algorithm QuantumKan used before 2026-12-07: pad -> unfold (B, Cin, T', K) -> (B, T', Cin*K) @ W^T -> (B, Cout, T'), W (Cout, Cin*K)."""
 
     def __init__(self, cin, cout, kernel, stride=1, padding=0):
         super().__init__()

@@ -10,8 +10,8 @@ namespace QuantumKan.Bench.Compare;
 /// <summary>
 /// Where a training step of the encoder network goes (batch 32, 100-frame crops, 64 mels), forward + backward of each
 /// part on random data, median ms over the iterations; bench/reference/encoder_profile.py times the same parts in
-/// PyTorch. Parts: the seven encoder convolutions as unfold + GEMM (what the library runs) and as libtorch's conv1d,
-/// their BatchNorms, the whole encoder, the whole network (ForwardAll + a sum of its outputs), and AdamW over all
+/// PyTorch. Parts: the ten encoder convolutions (libtorch's conv1d, as the library runs them), their
+/// BatchNorms, the whole encoder, the whole network (ForwardAll + a sum of its outputs), and AdamW over all
 /// parameters.
 /// </summary>
 internal static class EncoderProfile
@@ -32,20 +32,13 @@ internal static class EncoderProfile
         random.manual_seed(1);
         using var scope = NewDisposeScope();
 
-        var gemm = Convs.Select(c => new GemmConv1d(c.Cin, c.Cout, c.K, c.S, c.P)).ToArray();
+        var convs = Convs.Select(c => new EncoderConv1d(c.Cin, c.Cout, c.K, c.S, c.P)).ToArray();
         var inputs = Convs.Select(c => randn(batch, c.Cin, c.T).requires_grad_(true)).ToArray();
-        results.Add(("convolutions, unfold + GEMM (library)", Time(iterations, () =>
+        results.Add(("convolutions (library: libtorch conv1d)", Time(iterations, () =>
         {
             using var s = NewDisposeScope();
-            for (int i = 0; i < gemm.Length; i++)
-                gemm[i].call(inputs[i]).sum().backward();
-        })));
-        var weights = Convs.Select(c => randn(c.Cout, c.Cin, c.K).requires_grad_(true)).ToArray();
-        results.Add(("convolutions, libtorch conv1d", Time(iterations, () =>
-        {
-            using var s = NewDisposeScope();
-            for (int i = 0; i < weights.Length; i++)
-                nn.functional.conv1d(inputs[i], weights[i], stride: Convs[i].S, padding: Convs[i].P).sum().backward();
+            for (int i = 0; i < convs.Length; i++)
+                convs[i].call(inputs[i]).sum().backward();
         })));
         var norms = Convs.Select(c => nn.BatchNorm1d(c.Cout)).ToArray();
         var normInputs = Convs.Select(c => randn(batch, c.Cout, (c.T + 2 * c.P - c.K) / c.S + 1).requires_grad_(true)).ToArray();

@@ -14,7 +14,7 @@ namespace QuantumKan.Nn.Encoders;
 /// </summary>
 public sealed class Conv2dEncoder : FrameEncoder
 {
-    private readonly GemmConv2d stem;
+    private readonly EncoderConv2d stem;
     private readonly BatchNorm2d stem_norm;
     private readonly ModuleList<Conv2dResidualBlock> blocks;
     private readonly TimePooling pooling;
@@ -23,7 +23,7 @@ public sealed class Conv2dEncoder : FrameEncoder
     public Conv2dEncoder(int melBands, FrameEncoderOptions options) : base(nameof(Conv2dEncoder), melBands, options)
     {
         var c = options.Channels;
-        stem = new GemmConv2d(1, c[0], 3, padding: 1);
+        stem = new EncoderConv2d(1, c[0], 3, padding: 1);
         stem_norm = nn.BatchNorm2d(c[0]);
         blocks = new ModuleList<Conv2dResidualBlock>(
             Enumerable.Range(1, c.Length - 1).Select(i => new Conv2dResidualBlock(c[i - 1], c[i])).ToArray());
@@ -48,20 +48,20 @@ public sealed class Conv2dEncoder : FrameEncoder
 /// <summary>One halving residual block of <see cref="Conv2dEncoder"/>.</summary>
 internal sealed class Conv2dResidualBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly GemmConv2d conv1;
+    private readonly EncoderConv2d conv1;
     private readonly BatchNorm2d norm1;
-    private readonly GemmConv2d conv2;
+    private readonly EncoderConv2d conv2;
     private readonly BatchNorm2d norm2;
-    private readonly GemmConv2d shortcut;
+    private readonly EncoderConv2d shortcut;
     private readonly BatchNorm2d shortcut_norm;
 
     public Conv2dResidualBlock(int inChannels, int outChannels) : base(nameof(Conv2dResidualBlock))
     {
-        conv1 = new GemmConv2d(inChannels, outChannels, 3, stride: 2, padding: 1);
+        conv1 = new EncoderConv2d(inChannels, outChannels, 3, stride: 2, padding: 1);
         norm1 = nn.BatchNorm2d(outChannels);
-        conv2 = new GemmConv2d(outChannels, outChannels, 3, padding: 1);
+        conv2 = new EncoderConv2d(outChannels, outChannels, 3, padding: 1);
         norm2 = nn.BatchNorm2d(outChannels);
-        shortcut = new GemmConv2d(inChannels, outChannels, 1, stride: 2);
+        shortcut = new EncoderConv2d(inChannels, outChannels, 1, stride: 2);
         shortcut_norm = nn.BatchNorm2d(outChannels);
         RegisterComponents();
     }

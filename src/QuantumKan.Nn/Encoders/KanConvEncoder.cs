@@ -17,7 +17,7 @@ namespace QuantumKan.Nn.Encoders;
 /// </summary>
 public sealed class KanConvEncoder : FrameEncoder
 {
-    private readonly GemmConv1d stem;
+    private readonly EncoderConv1d stem;
     private readonly BatchNorm1d stem_norm;
     private readonly ModuleList<KanConvBlock> blocks;
     private readonly TimePooling pooling;
@@ -26,7 +26,7 @@ public sealed class KanConvEncoder : FrameEncoder
     public KanConvEncoder(int melBands, FrameEncoderOptions options) : base(nameof(KanConvEncoder), melBands, options)
     {
         var c = options.Channels;
-        stem = new GemmConv1d(melBands, c[0], 3, padding: 1);
+        stem = new EncoderConv1d(melBands, c[0], 3, padding: 1);
         stem_norm = nn.BatchNorm1d(c[0]);
         blocks = new ModuleList<KanConvBlock>(
             Enumerable.Range(1, c.Length - 1).Select(i => new KanConvBlock(c[i - 1], c[i], options.KanKernel, options.KanFilter)).ToArray());
@@ -65,7 +65,7 @@ internal sealed class KanConvBlock : nn.Module<Tensor, Tensor>
 {
     private readonly KanLayer filter;
     private readonly BatchNorm1d norm;
-    private readonly GemmConv1d shortcut;
+    private readonly EncoderConv1d shortcut;
     private readonly BatchNorm1d shortcut_norm;
     private readonly int _kernel;
 
@@ -74,7 +74,7 @@ internal sealed class KanConvBlock : nn.Module<Tensor, Tensor>
         _kernel = kernel;
         filter = KanLayer.Create(inChannels * kernel, outChannels, filterOptions);
         norm = nn.BatchNorm1d(outChannels);
-        shortcut = new GemmConv1d(inChannels, outChannels, 1, stride: 2);
+        shortcut = new EncoderConv1d(inChannels, outChannels, 1, stride: 2);
         shortcut_norm = nn.BatchNorm1d(outChannels);
         RegisterComponents();
     }

@@ -14,7 +14,7 @@ namespace QuantumKan.Nn.Encoders;
 /// </summary>
 public sealed class TemporalConvEncoder : FrameEncoder
 {
-    private readonly GemmConv1d stem;
+    private readonly EncoderConv1d stem;
     private readonly BatchNorm1d stem_norm;
     private readonly ModuleList<TemporalResidualBlock> blocks;
     private readonly TimePooling pooling;
@@ -23,7 +23,7 @@ public sealed class TemporalConvEncoder : FrameEncoder
     public TemporalConvEncoder(int melBands, FrameEncoderOptions options) : base(nameof(TemporalConvEncoder), melBands, options)
     {
         var c = options.Channels;
-        stem = new GemmConv1d(melBands, c[0], 3, padding: 1);
+        stem = new EncoderConv1d(melBands, c[0], 3, padding: 1);
         stem_norm = nn.BatchNorm1d(c[0]);
         blocks = new ModuleList<TemporalResidualBlock>(
             Enumerable.Range(1, c.Length - 1).Select(i => new TemporalResidualBlock(c[i - 1], c[i], options.Kernel)).ToArray());
@@ -48,20 +48,20 @@ public sealed class TemporalConvEncoder : FrameEncoder
 /// <summary>One halving residual block of <see cref="TemporalConvEncoder"/>.</summary>
 internal sealed class TemporalResidualBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly GemmConv1d conv1;
+    private readonly EncoderConv1d conv1;
     private readonly BatchNorm1d norm1;
-    private readonly GemmConv1d conv2;
+    private readonly EncoderConv1d conv2;
     private readonly BatchNorm1d norm2;
-    private readonly GemmConv1d shortcut;
+    private readonly EncoderConv1d shortcut;
     private readonly BatchNorm1d shortcut_norm;
 
     public TemporalResidualBlock(int inChannels, int outChannels, int kernel) : base(nameof(TemporalResidualBlock))
     {
-        conv1 = new GemmConv1d(inChannels, outChannels, kernel, stride: 2, padding: kernel / 2);
+        conv1 = new EncoderConv1d(inChannels, outChannels, kernel, stride: 2, padding: kernel / 2);
         norm1 = nn.BatchNorm1d(outChannels);
-        conv2 = new GemmConv1d(outChannels, outChannels, kernel, padding: kernel / 2);
+        conv2 = new EncoderConv1d(outChannels, outChannels, kernel, padding: kernel / 2);
         norm2 = nn.BatchNorm1d(outChannels);
-        shortcut = new GemmConv1d(inChannels, outChannels, 1, stride: 2);
+        shortcut = new EncoderConv1d(inChannels, outChannels, 1, stride: 2);
         shortcut_norm = nn.BatchNorm1d(outChannels);
         RegisterComponents();
     }
