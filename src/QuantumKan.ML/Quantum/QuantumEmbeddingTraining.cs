@@ -2,6 +2,7 @@ using Microsoft.ML.Runtime;
 using QuantumKan.Core;
 using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Quantum;
+using QuantumKan.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public sealed record QuantumEmbeddingEpoch(int Epoch, double Loss, double MeanPo
 
 /// <summary>
 /// Fits a <see cref="QuantumFieldEmbedding"/>'s extractors: shuffled mini-batches (seeded from the ML.NET environment),
-/// loss = fidelity contrastive loss + w·normalization penalty + λ·Σθ², optimized with TorchSharp's AdamW.
+/// loss = fidelity contrastive loss + w·normalization penalty + λ·Σθ², optimized with AdamW (TorchSharp's, stepped by <see cref="AdamWUpdate"/>).
 /// </summary>
 internal static class QuantumEmbeddingTraining
 {
@@ -54,13 +55,13 @@ internal static class QuantumEmbeddingTraining
                 var state = module.Encode(x.index_select(0, index));                 // (B, M) each
                 var fidelity = module.PairwiseFidelity(state);                        // (B, B)
                 var psi = module.SampleWavefunction(state);                           // (B, M, N)
-                var l2 = parameters.Select(p => p.square().sum()).Aggregate((a, b) => a + b);
-                var loss = contrastive.call(fidelity, labels) +
-                           options.NormalizationWeight * normalization.call(psi.Real, psi.Imag) +
-                           options.L2Weight * l2;
+                var l2 = parameters.Select(p => p.square().sum()).Aggregate((a, b) => a.Plus(b));
+                var loss = contrastive.call(fidelity, labels)
+                    .Plus(normalization.call(psi.Real, psi.Imag).Times(options.NormalizationWeight))
+                    .Plus(l2.Times(options.L2Weight));
                 optimizer.zero_grad();
                 loss.backward();
-                optimizer.step();
+                AdamWUpdate.Step(optimizer); // TorchSharp's AdamW.step() with its Scalars held
                 tally.Add(loss.item<float>(), FidelityPairStatistics.Compute(fidelity, labels));
             }
             var summary = tally.Summarize(epoch);

@@ -134,7 +134,7 @@ public sealed class QuantumSimilarityIndex : IDisposable
             if (excludeRows is not null)
             {
                 var rows = tensor(excludeRows[(int)start..(int)end].Select(r => (long)r).ToArray()).unsqueeze(1);
-                scores = scores.scatter(1, rows, full(rows.shape, float.NegativeInfinity));
+                scores = scores.scatter(1, rows, ScalarArithmetic.Full(rows.shape, float.NegativeInfinity));
             }
             var (values, indices) = scores.topk(kept, dim: 1, largest: true, sorted: true);
             var v = values.data<float>().ToArray();

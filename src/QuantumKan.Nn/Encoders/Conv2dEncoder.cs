@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ internal sealed class Conv2dResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = FrameEncoderMasking.Apply(nn.functional.relu(norm1.call(conv1.call(x))), mask);
-        var y = norm2.call(conv2.call(h)) + shortcut_norm.call(shortcut.call(x));
+        var y = norm2.call(conv2.call(h)).Plus(shortcut_norm.call(shortcut.call(x)));
         return FrameEncoderMasking.Apply(nn.functional.relu(y), mask).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,8 +20,8 @@ public static class FrameAugmentation
     {
         if (gainDb <= 0)
             return frames;
-        var gain = (rand([frames.shape[0], 1, 1], dtype: frames.dtype, device: frames.device, generator: generator) * 2 - 1) * (gainDb * LogUnitsPerDb); // (B, 1, 1)
-        return frames + gain;
+        var gain = rand([frames.shape[0], 1, 1], dtype: frames.dtype, device: frames.device, generator: generator).Times(2L).Minus(1L).Times(gainDb * LogUnitsPerDb); // (B, 1, 1)
+        return frames.Plus(gain);
     }
 
     /// <summary>
@@ -54,9 +55,9 @@ public static class FrameAugmentation
             using var beta = torch.distributions.Beta(alpha, alpha, generator);
             double lambda = beta.sample().item<double>();
             var permutation = randperm(batch, device: frames.device, generator: generator);
-            x = x * lambda + x.index_select(0, permutation) * (1 - lambda);
+            x = x.Times(lambda).Plus(x.index_select(0, permutation).Times(1 - lambda));
             var other = labels.index_select(0, permutation);
-            y = multiLabel && options.MixupLabelUnion ? maximum(labels, other) : labels * lambda + other * (1 - lambda);
+            y = multiLabel && options.MixupLabelUnion ? maximum(labels, other) : labels.Times(lambda).Plus(other.Times(1 - lambda));
         }
         return (x, y);
     }
@@ -66,7 +67,7 @@ public static class FrameAugmentation
     {
         long batch = x.shape[0], time = x.shape[1];
         var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);       // (B, 1)
-        var index = (arange(time, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).remainder(time); // (B, T)
+        var index = (ScalarArithmetic.Arange(time, ScalarType.Int64, x.device).unsqueeze(0) - shift).Remainder(time); // (B, T)
         return x.gather(1, index.unsqueeze(2).expand(batch, time, x.shape[2]));
     }
 
@@ -75,7 +76,7 @@ public static class FrameAugmentation
     {
         long batch = x.shape[0], time = x.shape[1], bands = x.shape[2];
         var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);        // (B, 1)
-        var index = (arange(bands, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) - shift).clamp(0, bands - 1); // (B, M)
+        var index = (ScalarArithmetic.Arange(bands, ScalarType.Int64, x.device).unsqueeze(0) - shift).ClampTo(0L, bands - 1); // (B, M)
         return x.gather(2, index.unsqueeze(1).expand(batch, time, bands));
     }
 
@@ -84,9 +85,9 @@ public static class FrameAugmentation
     {
         int widest = (int)Math.Min(maxWidth, length);
         var width = randint(0, widest + 1, [batch, 1], dtype: ScalarType.Int64, device: like.device, generator: generator); // (B, 1)
-        var start = (rand([batch, 1], device: like.device, generator: generator) * (length - width + 1).to(ScalarType.Float32)).floor().to(ScalarType.Int64);
-        var position = arange(length, dtype: ScalarType.Int64, device: like.device).unsqueeze(0);                  // (1, L)
-        var masked = (position >= start).logical_and(position < start + width);
+        var start = (rand([batch, 1], device: like.device, generator: generator) * width.SubtractedFrom(length).Plus(1L).to(ScalarType.Float32)).floor().to(ScalarType.Int64);
+        var position = ScalarArithmetic.Arange(length, ScalarType.Int64, like.device).unsqueeze(0);                  // (1, L)
+        var masked = (position >= start).logical_and(position < start.Plus(width));
         return masked.logical_not().to(like.dtype);
     }
 }

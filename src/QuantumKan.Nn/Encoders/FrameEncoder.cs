@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -84,7 +85,7 @@ public abstract class FrameEncoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>⌈L/2⌉: the valid length after a halving stage (kernel k odd, padding k/2, stride 2).</summary>
-    private protected static Tensor? Halve(Tensor? lengths) => lengths is null ? null : (lengths + 1).div(2, rounding_mode: RoundingMode.floor);
+    private protected static Tensor? Halve(Tensor? lengths) => lengths is null ? null : lengths.Plus(1L).DividedBy(2L, RoundingMode.floor);
 
     /// <summary>A (B, 1, T) float mask of valid positions, or null when every position is valid.</summary>
     private protected static Tensor? TimeMask(Tensor? lengths, long time, ScalarType dtype)
@@ -136,9 +137,9 @@ internal sealed class TimePooling : nn.Module<Tensor, Tensor>
             }
             else
             {
-                var count = lengths!.to(sequence.dtype).clamp_min(1).unsqueeze(1);            // (B, 1)
-                mean = sequence.masked_fill(valid.logical_not(), 0).sum(2) / count;
-                max = sequence.masked_fill(valid.logical_not(), float.NegativeInfinity).amax([2]);
+                var count = lengths!.to(sequence.dtype).ClampMin(1L).unsqueeze(1);            // (B, 1)
+                mean = sequence.FilledWhere(valid.logical_not(), 0L).sum(2) / count;
+                max = sequence.FilledWhere(valid.logical_not(), float.NegativeInfinity).amax([2]);
             }
             pooled = cat([mean, max], 1);                                                        // (B, 2C)
         }
@@ -146,7 +147,7 @@ internal sealed class TimePooling : nn.Module<Tensor, Tensor>
         {
             var score = attention_score!.call(sequence.transpose(1, 2)).transpose(1, 2);       // (B, 1, T)
             if (valid is not null)
-                score = score.masked_fill(valid.logical_not(), float.NegativeInfinity);
+                score = score.FilledWhere(valid.logical_not(), float.NegativeInfinity);
             var weights = score.softmax(2);                                                      // (B, 1, T)
             pooled = (sequence * weights).sum(2);                                                // (B, C)
         }

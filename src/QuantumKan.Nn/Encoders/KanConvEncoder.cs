@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Nn.Kan;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -45,9 +46,9 @@ public sealed class KanConvEncoder : FrameEncoder
         foreach (var block in blocks)
         {
             var term = block.Filter.RegularizationLoss(l1Weight, entropyWeight);
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
-        return (total ?? stem_norm.weight!.sum() * 0).MoveToOuterDisposeScope();
+        return (total ?? stem_norm.weight!.sum().Times(0L)).MoveToOuterDisposeScope();
     }
 
     private protected override (Tensor Sequence, Tensor? Lengths) EncodeSequence(Tensor frames, Tensor? lengths)
@@ -93,7 +94,7 @@ internal sealed class KanConvBlock : nn.Module<Tensor, Tensor>
         long steps = windows.shape[2];
         var rows = windows.permute(0, 2, 1, 3).reshape(batch * steps, channels * _kernel); // (B·T', Cin·K)
         var filtered = filter.call(rows).reshape(batch, steps, -1).transpose(1, 2);     // (B, Cout, T')
-        var y = norm.call(filtered) + shortcut_norm.call(shortcut.call(x));
+        var y = norm.call(filtered).Plus(shortcut_norm.call(shortcut.call(x)));
         return FrameEncoderMasking.Apply(y, mask).MoveToOuterDisposeScope();
     }
 }

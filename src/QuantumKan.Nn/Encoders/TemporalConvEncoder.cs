@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ internal sealed class TemporalResidualBlock : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = FrameEncoderMasking.Apply(nn.functional.relu(norm1.call(conv1.call(x))), mask);
-        var y = norm2.call(conv2.call(h)) + shortcut_norm.call(shortcut.call(x));
+        var y = norm2.call(conv2.call(h)).Plus(shortcut_norm.call(shortcut.call(x)));
         return FrameEncoderMasking.Apply(nn.functional.relu(y), mask).MoveToOuterDisposeScope();
     }
 }
@@ -85,7 +86,7 @@ public static class FrameEncoderMasking
     /// <param name="lengths">Valid frames per clip, (B) int64.</param>
     /// <param name="time">T, the padded length.</param>
     public static Tensor Valid(Tensor lengths, long time) =>
-        arange(time, dtype: ScalarType.Int64, device: lengths.device).unsqueeze(0) < lengths.unsqueeze(1);
+        ScalarArithmetic.Arange(time, ScalarType.Int64, lengths.device).unsqueeze(0) < lengths.unsqueeze(1);
 
     /// <summary>Zeroes positions past each clip's length: x (B, C, T) or (B, C, T, F) with a (B, 1, T) mask.</summary>
     public static Tensor Apply(Tensor x, Tensor? mask) =>

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -13,7 +14,7 @@ internal static class BSplineBasis
     public static Tensor UniformKnots(int inFeatures, int gridSize, int order, double min, double max)
     {
         double step = (max - min) / gridSize;
-        var column = arange(-order, gridSize + order + 1, dtype: ScalarType.Float64) * step + min; // (M)
+        var column = ScalarArithmetic.Arange(-order, gridSize + order + 1, 1, ScalarType.Float64).Times(step).Plus(min); // (M)
         return column.to(ScalarType.Float32).unsqueeze(1).expand(-1, inFeatures).contiguous();
     }
 
@@ -32,7 +33,7 @@ internal static class BSplineBasis
         {
             var lower = knots.narrow(0, 0, m - p);                 // t_j
             var span = knots.narrow(0, p, m - p) - lower;           // t_{j+p} − t_j
-            var slope = where(span > 0, span.reciprocal(), zeros_like(span));
+            var slope = where(span.GreaterThan(0L), span.reciprocal(), zeros_like(span));
             slopes[p - 1].narrow(0, 0, m - p).copy_(slope);
             offsets[p - 1].narrow(0, 0, m - p).copy_(-lower * slope);
         }
@@ -48,8 +49,8 @@ internal static class BSplineBasis
         long k = knots.shape[0] - 1 - order;
         var sum = knots.narrow(0, 1, k).clone();
         for (int p = 2; p <= order; p++)
-            sum.add_(knots.narrow(0, p, k));
-        return sum / order;
+            sum.PlusInPlace(knots.narrow(0, p, k));
+        return sum.DividedBy(order);
     }
 
     /// <summary>
@@ -86,15 +87,15 @@ internal static class BSplineBasis
     {
         long m = knots.shape[0];
         var x3 = x.unsqueeze(1);                                                            // (B, 1, in)
-        var w = addcmul(offsets[0], x3, slopes[0], 1);                                      // (B, M−1, in)
-        var bases = minimum(w.narrow(1, 0, m - 2), 1 - w.narrow(1, 1, m - 2)).relu_();      // order-1 hats
+        var w = addcmul(offsets[0], x3, slopes[0], ScalarArithmetic.One);                                      // (B, M−1, in)
+        var bases = minimum(w.narrow(1, 0, m - 2), w.narrow(1, 1, m - 2).SubtractedFrom(1L)).relu_();      // order-1 hats
         for (int p = 2; p <= order; p++)
         {
             long n = m - p;
-            var wp = addcmul(offsets[p - 1].narrow(0, 0, n), x3, slopes[p - 1].narrow(0, 0, n), 1);
+            var wp = addcmul(offsets[p - 1].narrow(0, 0, n), x3, slopes[p - 1].narrow(0, 0, n), ScalarArithmetic.One);
             var weighted = wp * bases;                                                      // w_j b_j
             var rest = bases - weighted;                                                    // (1 − w_j) b_j
-            bases = weighted.narrow(1, 0, n - 1) + rest.narrow(1, 1, n - 1);
+            bases = weighted.narrow(1, 0, n - 1).Plus(rest.narrow(1, 1, n - 1));
         }
         return bases;
     }
@@ -104,8 +105,8 @@ internal static class BSplineBasis
     {
         long m = knots.shape[0], k = m - 1 - order;
         var x3 = x.unsqueeze(1);                                                            // (B, 1, in)
-        var ratios = addcmul(offsets[0], x3, slopes[0], 1);                                 // (B, M−1, in): w_j at level 1
-        var bases = 1 - ratios.narrow(1, 1, m - 2);                                         // (B, M−2, in): 1 − w_{j+1}
+        var ratios = addcmul(offsets[0], x3, slopes[0], ScalarArithmetic.One);                                 // (B, M−1, in): w_j at level 1
+        var bases = ratios.narrow(1, 1, m - 2).SubtractedFrom(1L);                                        // (B, M−2, in): 1 − w_{j+1}
         bases.clamp_(null!, ratios.narrow(1, 0, m - 2)).relu_();                            // order-1 hats
         var scratch = ratios;                                                               // ping-pong with bases' block
         Tensor? derivatives = null;
@@ -114,15 +115,15 @@ internal static class BSplineBasis
             long n = m - p;                                                                 // bases at order p − 1
             if (withDerivatives && p == order)
             {
-                var scaled = bases * (slopes[p - 1].narrow(0, 0, n) * order);              // (B, K + 1, in)
+                var scaled = bases * slopes[p - 1].narrow(0, 0, n).Times(order);              // (B, K + 1, in)
                 derivatives = scaled.narrow(1, 0, k) - scaled.narrow(1, 1, k);
             }
             var weighted = scratch.narrow(1, 0, n);
-            weighted.copy_(offsets[p - 1].narrow(0, 0, n)).addcmul_(x3, slopes[p - 1].narrow(0, 0, n), 1).mul_(bases); // w_j b_j
+            weighted.copy_(offsets[p - 1].narrow(0, 0, n)).addcmul_(x3, slopes[p - 1].narrow(0, 0, n), ScalarArithmetic.One).mul_(bases); // w_j b_j
             var rest = bases.sub_(weighted);                                                // (1 − w_j) b_j
             if (p == order)
-                return (weighted.narrow(1, 0, n - 1) + rest.narrow(1, 1, n - 1), derivatives);
-            var raised = weighted.narrow(1, 0, n - 1).add_(rest.narrow(1, 1, n - 1));       // in the scratch block
+                return (weighted.narrow(1, 0, n - 1).Plus(rest.narrow(1, 1, n - 1)), derivatives);
+            var raised = weighted.narrow(1, 0, n - 1).PlusInPlace(rest.narrow(1, 1, n - 1));       // in the scratch block
             scratch = bases;
             bases = raised;
         }

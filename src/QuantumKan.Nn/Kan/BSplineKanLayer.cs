@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -116,18 +117,18 @@ public sealed class BSplineKanLayer : KanLayer
         var sorted = batch.sort(dim: 0).Values;                                                     // (B, in)
         var ranks = linspace(0, rows - 1, g + 1, dtype: ScalarType.Float64).to(ScalarType.Int64).to(batch.device);
         var adaptive = sorted.index_select(0, ranks);                                              // (G+1, in)
-        var low = sorted[0] - GridMargin;                                                          // (in)
-        var step = (sorted[-1] - sorted[0] + 2 * GridMargin) / g;                                  // (in)
-        var uniform = arange(g + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1) * step + low;
-        var interior = uniform * eps + adaptive * (1 - eps);                                       // (G+1, in)
-        var before = interior[..1] - step * arange(k, 0, -1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
-        var after = interior[^1..] + step * arange(1, k + 1, dtype: batch.dtype, device: batch.device).unsqueeze(1);
+        var low = sorted[0].Minus(GridMargin);                                                         // (in)
+        var step = (sorted[-1] - sorted[0]).Plus(2 * GridMargin).DividedBy(g);                                 // (in)
+        var uniform = (ScalarArithmetic.Arange(g + 1, batch.dtype, batch.device).unsqueeze(1) * step).Plus(low);
+        var interior = uniform.Times(eps).Plus(adaptive.Times(1 - eps));                                      // (G+1, in)
+        var before = interior[..1] - step * ScalarArithmetic.Arange(k, 0, -1, batch.dtype, batch.device).unsqueeze(1);
+        var after = interior[^1..].Plus(step * ScalarArithmetic.Arange(1, k + 1, 1, batch.dtype, batch.device).unsqueeze(1));
         var knots = cat([before, interior, after], 0);                                              // (M, in)
         // Duplicate data values with gridEps = 0 would repeat a knot; keep every span at least 1e-4 of a step so the
         // recursion's divisions stay finite.
-        var gap = step * 1e-4;
+        var gap = step.Times(1e-4);
         for (int j = 1; j < knots.shape[0]; j++)
-            knots[j] = maximum(knots[j], knots[j - 1] + gap);
+            knots[j] = maximum(knots[j], knots[j - 1].Plus(gap));
 
         grid.copy_(knots);
         RefreshConstants();

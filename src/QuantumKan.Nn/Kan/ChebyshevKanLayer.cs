@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -21,7 +22,7 @@ public sealed class ChebyshevKanLayer : KanLayer
     internal static Tensor Evaluate(Tensor x, int degree)
     {
         var t = x.tanh();                       // (B, in), in [−1, 1]
-        var twoT = t * 2;
+        var twoT = t.Times(2L);
         var terms = new Tensor[degree + 1];
         terms[0] = ones_like(t);
         terms[1] = t;

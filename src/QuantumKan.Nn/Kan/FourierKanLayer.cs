@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public sealed class FourierKanLayer : KanLayer
     {
         var cos1 = x.cos();                                   // (B, in)
         var first = stack([cos1, x.sin()], 1);                // (B, 2, in): cos x, sin x
-        var twoCos = (cos1 * 2).unsqueeze(1);                 // (B, 1, in)
+        var twoCos = cos1.Times(2L).unsqueeze(1);                 // (B, 1, in)
         var terms = new Tensor[harmonics];
         terms[0] = first;
         for (int h = 1; h < harmonics; h++)

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -21,7 +22,7 @@ internal static class KanInitialization
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = linspace(-Span, Span, Nodes, dtype: ScalarType.Float64).unsqueeze(1); // (N, 1)
-        var weights = (x.squeeze(1).square() * -0.5).exp();                            // (N)
+        var weights = x.squeeze(1).square().Times(-0.5).exp();                            // (N)
         weights /= weights.sum();
         var phi = basisOfColumn(x);                                                     // (N, K, 1)
         return (phi.square().sum([1, 2]) * weights).sum().item<double>();
@@ -62,6 +63,6 @@ internal static class KanInitialization
         var slopes = empty(outputs, 1, inputs, dtype: coefficients.dtype);
         FillForUnitVariance(slopes, inputs, lineMoment, share * (1 - noiseShare));
         FillForUnitVariance(coefficients, inputs, noiseMoment, share * noiseShare);
-        coefficients.add_(slopes * nodeColumn.to(coefficients.dtype));
+        coefficients.PlusInPlace(slopes * nodeColumn.to(coefficients.dtype));
     }
 }

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -132,7 +133,7 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
     private protected static Tensor AttachInputDerivative(Tensor values, Tensor derivatives, Tensor x)
     {
         var displacement = (x - x.detach()).unsqueeze(1);   // (B, 1, in): zero, but carries d/dx
-        return addcmul(values, displacement, derivatives, 1);
+        return addcmul(values, displacement, derivatives, ScalarArithmetic.One);
     }
 
     /// <summary>A learnable transform of the input before the expansion (RBF: LayerNorm); identity by default.</summary>

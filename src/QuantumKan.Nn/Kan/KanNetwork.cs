@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -77,7 +78,7 @@ public sealed class KanNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var total = layerArray[0].RegularizationLoss(l1Weight, entropyWeight);
         for (int i = 1; i < layerArray.Length; i++)
-            total = total + layerArray[i].RegularizationLoss(l1Weight, entropyWeight);
+            total = total.Plus(layerArray[i].RegularizationLoss(l1Weight, entropyWeight));
         return total.MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -21,8 +22,8 @@ internal static class KanRegularization
     {
         var edgeSize = coefficients.abs().mean([1]);            // (out, in)
         var total = edgeSize.sum();                              // ()
-        var p = edgeSize / total.clamp_min(Tiny);
-        var entropy = -(p * p.clamp_min(Tiny).log()).sum();
-        return total * l1Weight + entropy * entropyWeight;
+        var p = edgeSize / total.ClampMin(Tiny);
+        var entropy = -(p * p.ClampMin(Tiny).log()).sum();
+        return total.Times(l1Weight).Plus(entropy.Times(entropyWeight));
     }
 }

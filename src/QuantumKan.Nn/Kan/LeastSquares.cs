@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -23,9 +24,9 @@ internal static class LeastSquares
         var rhs = matmul(a64.transpose(1, 2), y64);                                    // (n, K, r)
         long k = gram.shape[1];
         var meanDiagonal = gram.diagonal(dim1: 1, dim2: 2).mean([1], keepdim: true);  // (n, 1)
-        var damping = (meanDiagonal * RelativeRidge + 1e-300).unsqueeze(-1);           // (n, 1, 1)
+        var damping = meanDiagonal.Times(RelativeRidge).Plus(1e-300).unsqueeze(-1);           // (n, 1, 1)
         var identity = eye(k, dtype: ScalarType.Float64, device: a.device);
-        var solution = linalg.solve(gram + identity * damping, rhs);                   // (n, K, r)
+        var solution = linalg.solve(gram.Plus(identity * damping), rhs);                   // (n, K, r)
         return solution.to(a.dtype);
     }
 }

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,13 +18,13 @@ public sealed class PiecewiseLinearKanLayer : KanLayer
         : base(nameof(PiecewiseLinearKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
-        var knots = arange(options.GridSize + 1, dtype: ScalarType.Float32).unsqueeze(1);
+        var knots = ScalarArithmetic.Arange(options.GridSize + 1, ScalarType.Float32).unsqueeze(1);
         knot_positions = AddBuffer(nameof(knot_positions), knots);
         base_weight = AddParameter(nameof(base_weight), empty(outFeatures, inFeatures));
 
         double min = options.GridMin, inverse = options.GridSize / (options.GridMax - options.GridMin);
         var knots64 = knots.to(ScalarType.Float64);
-        KanInitialization.FillSmoothLines(Coefficients, (knots64 / inverse + min).squeeze(1), column => Evaluate(column, knots64, min, inverse), 0.5);
+        KanInitialization.FillSmoothLines(Coefficients, knots64.DividedBy(inverse).Plus(min).squeeze(1), column => Evaluate(column, knots64, min, inverse), 0.5);
         KanInitialization.FillForUnitVariance(base_weight, inFeatures, KanInitialization.SiluSecondMoment(), 0.5);
     }
 
@@ -34,10 +35,10 @@ public sealed class PiecewiseLinearKanLayer : KanLayer
     internal static Tensor Evaluate(Tensor x, Tensor knotPositions, double gridMin, double inverseStep)
     {
         var gridSize = knotPositions.shape[0] - 1;
-        var u = ((x - gridMin) * inverseStep).clamp(0, gridSize);    // (B, in) in grid units
+        var u = x.Minus(gridMin).Times(inverseStep).ClampTo(0L, gridSize);   // (B, in) in grid units
         var distance = (u.unsqueeze(1) - knotPositions).abs();        // (B, K, in)
         // abs' gradient needs its input, not its output, so its output can be reused in place.
-        return distance.neg_().add_(1).relu_();
+        return distance.neg_().PlusInPlace(1L).relu_();
     }
 
     private protected override Tensor ExpandCore(Tensor x) =>

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -46,16 +47,16 @@ public sealed class RbfKanLayer : KanLayer
     /// <summary>exp(−(x/h − c_j/h)²): <c>x: (B, in)</c> → <c>(B, K, in)</c>, for already-normalized x. In place: no autograd.</summary>
     internal static Tensor Evaluate(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
-        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, ScalarArithmetic.One); // (B, K, in)
         return z.mul_(z).neg_().exp_();
     }
 
     /// <summary>The bumps and their derivatives −2z/h · exp(−z²), both <c>(B, K, in)</c>. In place: no autograd.</summary>
     internal static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
-        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, 1); // (B, K, in)
+        var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, ScalarArithmetic.One); // (B, K, in)
         var values = z.square().neg_().exp_();
-        return (values, z.mul_(values).mul_(inverseWidth * -2));
+        return (values, z.mul_(values).mul_(inverseWidth.Times(-2L)));
     }
 
     /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
@@ -63,7 +64,7 @@ public sealed class RbfKanLayer : KanLayer
     {
         double width = (options.GridMax - options.GridMin) / options.GridSize;
         var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
-        return ((-centers / width).unsqueeze(1), tensor(new[] { 1.0 / width }));
+        return ((-centers).DividedBy(width).unsqueeze(1), tensor(new[] { 1.0 / width }));
     }
 
     private protected override void RefreshConstants()

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Kan;
@@ -76,14 +77,14 @@ internal static class SincBasis
         var v = x.unsqueeze(1) * inverseSteps;                                   // (B, S, in)
         var n = v.round();
         var f = v.sub_(n);                                                       // |f| ≤ ½
-        var half = n * 0.5;
-        var parity = half.sub_(half.floor()).mul_(-4).add_(1);                   // (−1)^n
-        var piF = f * Math.PI;
+        var half = n.Times(0.5);
+        var parity = half.sub_(half.floor()).TimesInPlace(-4L).PlusInPlace(1L);                   // (−1)^n
+        var piF = f.Times(Math.PI);
         var piFSquared = piF.square();
         var sinPiF = piF.sin();
-        var onePlusF = f + 1;
+        var onePlusF = f.Plus(1L);
         // At a center the quotient below is sin(πf)/(π(f + 1)) instead of sinc(f); this term corrects it.
-        var centerQuotient = sinPiF / (onePlusF * Math.PI);
+        var centerQuotient = sinPiF / onePlusF.Times(Math.PI);
         var correction = Taylor(piFSquared, terms).sub_(centerQuotient);
         var numerator = parity * sinPiF;                                         // (−1)^n sin(πf)
 
@@ -92,7 +93,7 @@ internal static class SincBasis
         {
             // d/dv sinc(z) = (cos(πz) − sinc(z)) / z with cos(πz) = (−1)^{n+j} cos(πf); a center gets Taylor'(f).
             var cosPiF = piF.cos();
-            cosine = parity.mul_(cosPiF).mul_(Math.PI);                          // π (−1)^n cos(πf)
+            cosine = parity.mul_(cosPiF).TimesInPlace(Math.PI);                          // π (−1)^n cos(πf)
             derivativeCorrection = TaylorDerivative(piF, piFSquared, terms).sub_(cosPiF.sub_(centerQuotient).div_(onePlusF));
             derivatives = empty(x.shape[0], shifts.shape[0], x.shape[1], dtype: x.dtype, device: x.device);
         }
@@ -103,18 +104,18 @@ internal static class SincBasis
         {
             int count = steps[s].Count;
             var sign = signs.narrow(0, offset, count);
-            var denominator = n.narrow(1, s, 1) + shifts.narrow(0, offset, count); // (B, c, in): n + j, integers
-            var atCenter = denominator.abs().neg_().add_(1).relu_();             // 1 where n + j = 0, else 0
-            denominator.add_(f.narrow(1, s, 1)).add_(atCenter);                  // n + j + f, or f + 1 at a center
+            var denominator = n.narrow(1, s, 1).Plus(shifts.narrow(0, offset, count)); // (B, c, in): n + j, integers
+            var atCenter = denominator.abs().neg_().PlusInPlace(1L).relu_();             // 1 where n + j = 0, else 0
+            denominator.PlusInPlace(f.narrow(1, s, 1)).PlusInPlace(atCenter);                  // n + j + f, or f + 1 at a center
             var block = values.narrow(1, offset, count);
             block.copy_(numerator.narrow(1, s, 1)).mul_(sign).div_(denominator); // (−1)^{n+j} sin(πf) / (π · denominator)
             if (withDerivatives)
             {
                 var slope = derivatives!.narrow(1, offset, count);
                 slope.copy_(cosine!.narrow(1, s, 1)).mul_(sign).sub_(block).div_(denominator)
-                    .addcmul_(atCenter, derivativeCorrection!.narrow(1, s, 1), 1).mul_(steps[s].InverseStep);
+                    .addcmul_(atCenter, derivativeCorrection!.narrow(1, s, 1), ScalarArithmetic.One).TimesInPlace(steps[s].InverseStep);
             }
-            block.addcmul_(atCenter, correction.narrow(1, s, 1), 1);
+            block.addcmul_(atCenter, correction.narrow(1, s, 1), ScalarArithmetic.One);
             offset += count;
         }
         return (values, derivatives);
@@ -123,20 +124,20 @@ internal static class SincBasis
     /// <summary>sinc(f) for |f| ≤ ½ by Horner's rule in <paramref name="y"/> = (πf)², with the first <paramref name="terms"/> terms.</summary>
     private static Tensor Taylor(Tensor y, int terms)
     {
-        var sum = y * TaylorCoefficients[terms - 1];
+        var sum = y.Times(TaylorCoefficients[terms - 1]);
         for (int m = terms - 2; m >= 1; m--)
-            sum.add_(TaylorCoefficients[m]).mul_(y);
-        return sum.add_(TaylorCoefficients[0]);
+            sum.PlusInPlace(TaylorCoefficients[m]).mul_(y);
+        return sum.PlusInPlace(TaylorCoefficients[0]);
     }
 
     /// <summary>d/df sinc(f) = 2π·(πf) · Σ_{m≥1} m·c_m·y^{m−1} for |f| ≤ ½, from <paramref name="piF"/> = πf and <paramref name="y"/> = (πf)².</summary>
     private static Tensor TaylorDerivative(Tensor piF, Tensor y, int terms)
     {
         int last = terms - 1;
-        var sum = y * (last * TaylorCoefficients[last]);
+        var sum = y.Times(last * TaylorCoefficients[last]);
         for (int m = last - 1; m >= 2; m--)
-            sum.add_(m * TaylorCoefficients[m]).mul_(y);
-        return sum.add_(TaylorCoefficients[1]).mul_(piF).mul_(2 * Math.PI);
+            sum.PlusInPlace(m * TaylorCoefficients[m]).mul_(y);
+        return sum.PlusInPlace(TaylorCoefficients[1]).mul_(piF).TimesInPlace(2 * Math.PI);
     }
 
     private static double Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,8 +28,8 @@ public readonly record struct ContrastivePairs(Tensor Positive, Tensor Negative)
         if (labels.dim() == 2)
         {
             // Counting shared labels with one matrix product; float64 keeps the count exact for any C.
-            var hot = labels.ne(0).to_type(ScalarType.Float64);           // (B, C)
-            shares = hot.matmul(hot.t()).gt(0);
+            var hot = labels.NotEqual(0L).to_type(ScalarType.Float64);           // (B, C)
+            shares = hot.matmul(hot.t()).GreaterThan(0L);
         }
         else if (labels.dim() == 1 && !labels.is_floating_point() && labels.dtype != ScalarType.Bool)
         {

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,8 +40,8 @@ public sealed class FidelityContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var positive = pairs.Positive.to_type(fidelity.dtype);
         var negative = pairs.Negative.to_type(fidelity.dtype);
         // Counts stay tensors (clamped to 1 for empty sets) so nothing waits on the device.
-        var positiveTerm = ((1 - fidelity) * positive).sum() / positive.sum().clamp_min(1);
-        var negativeTerm = (fidelity - Margin).relu().mul(negative).sum() / negative.sum().clamp_min(1);
-        return (positiveTerm + negativeTerm).MoveToOuterDisposeScope();
+        var positiveTerm = (fidelity.SubtractedFrom(1L) * positive).sum() / positive.sum().ClampMin(1L);
+        var negativeTerm = fidelity.Minus(Margin).relu().mul(negative).sum() / negative.sum().ClampMin(1L);
+        return positiveTerm.Plus(negativeTerm).MoveToOuterDisposeScope();
     }
 }

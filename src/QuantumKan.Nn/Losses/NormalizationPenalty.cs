@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,7 +32,7 @@ public sealed class NormalizationPenalty : nn.Module<Tensor, Tensor, Tensor>
         Quantum.Wavefunction.RequireSameShape(real, imag, nameof(imag));
         using var scope = NewDisposeScope();
         var norm = Quantum.Wavefunction.Norm(new Quantum.SampledWavefunction(real, imag), Spacing); // (...)
-        return (norm - 1).square().mean().MoveToOuterDisposeScope();
+        return norm.Minus(1L).square().mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -42,7 +43,7 @@ public sealed class NormalizationPenalty : nn.Module<Tensor, Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(density);
         using var scope = NewDisposeScope();
-        var norm = density.sum(-1).mul(Spacing); // (...)
-        return (norm - 1).square().mean().MoveToOuterDisposeScope();
+        var norm = density.sum(-1).Times(Spacing); // (...)
+        return norm.Minus(1L).square().mean().MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Quantum;
@@ -112,7 +113,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         var s = std.to(frame_scale!.dtype).to(frame_scale.device);
         frame_mean!.copy_(mean.to(frame_mean.dtype).to(frame_mean.device));
-        frame_scale.copy_(where(s > 1e-8, s.reciprocal(), ones_like(s)));
+        frame_scale.copy_(where(s.GreaterThan(1e-8), s.reciprocal(), ones_like(s)));
     }
 
     /// <summary>Standardizes frames (B, T, M) per band (encoder path).</summary>
@@ -199,11 +200,11 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         else
         {
             var valid = FrameEncoderMasking.Valid(lengths, frames.shape[1]).unsqueeze(2).to(frames.dtype); // (B, T, 1)
-            var count = lengths.to(frames.dtype).clamp_min(1).unsqueeze(1);                // (B, 1)
+            var count = lengths.to(frames.dtype).ClampMin(1L).unsqueeze(1);                // (B, 1)
             mean = (frames * valid).sum(1) / count;
             variance = ((frames - mean.unsqueeze(1)).square() * valid).sum(1) / count;
         }
-        return cat([mean, (variance + 1e-8).sqrt()], 1).MoveToOuterDisposeScope();
+        return cat([mean, variance.Plus(1e-8).sqrt()], 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The state-derived representation: (B, M) parameters → (B, 4M + K).</summary>
@@ -212,8 +213,8 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>
         {
-            state.Alpha / embedding.Grid.MaxCenter,
-            state.Beta / embedding.Options.BetaMax,
+            state.Alpha.DividedBy(embedding.Grid.MaxCenter),
+            state.Beta.DividedBy(embedding.Options.BetaMax),
             state.Gamma.cos(),
             state.Gamma.sin(),
         };
@@ -240,11 +241,11 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var total = embedding.RegularizationLoss(l1Weight, entropyWeight)
-                    + semantic.RegularizationLoss(l1Weight, entropyWeight)
-                    + head.RegularizationLoss(l1Weight, entropyWeight)
-                    + decoder.RegularizationLoss(l1Weight, entropyWeight);
+            .Plus(semantic.RegularizationLoss(l1Weight, entropyWeight))
+            .Plus(head.RegularizationLoss(l1Weight, entropyWeight))
+            .Plus(decoder.RegularizationLoss(l1Weight, entropyWeight));
         if (frame_encoder is KanConvEncoder kan)
-            total = total + kan.RegularizationLoss(l1Weight, entropyWeight);
+            total = total.Plus(kan.RegularizationLoss(l1Weight, entropyWeight));
         return total.MoveToOuterDisposeScope();
     }
 }

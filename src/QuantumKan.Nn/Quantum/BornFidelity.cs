@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Quantum;
@@ -22,9 +23,9 @@ public static class BornFidelity
     {
         using var scope = NewDisposeScope();
         // conj(ψ)·φ = (ψr φr + ψi φi) + i(ψr φi − ψi φr)
-        var overlapReal = (psi.Real * phi.Real + psi.Imag * phi.Imag).sum(-1) * spacing; // (..., M)
-        var overlapImag = (psi.Real * phi.Imag - psi.Imag * phi.Real).sum(-1) * spacing; // (..., M)
-        var perMode = overlapReal.square() + overlapImag.square();
+        var overlapReal = (psi.Real * phi.Real).Plus(psi.Imag * phi.Imag).sum(-1).Times(spacing); // (..., M)
+        var overlapImag = (psi.Real * phi.Imag - psi.Imag * phi.Real).sum(-1).Times(spacing); // (..., M)
+        var perMode = overlapReal.square().Plus(overlapImag.square());
         return perMode.prod(-1).MoveToOuterDisposeScope();
     }
 
@@ -40,9 +41,9 @@ public static class BornFidelity
         var im = states.Imag.permute(1, 0, 2);                       // (M, B, N)
         var reT = re.transpose(1, 2);                                // (M, N, B)
         var imT = im.transpose(1, 2);                                // (M, N, B)
-        var overlapReal = (re.matmul(reT) + im.matmul(imT)) * spacing; // (M, B, B)
-        var overlapImag = (re.matmul(imT) - im.matmul(reT)) * spacing; // (M, B, B)
-        var perMode = overlapReal.square() + overlapImag.square();
+        var overlapReal = re.matmul(reT).Plus(im.matmul(imT)).Times(spacing); // (M, B, B)
+        var overlapImag = (re.matmul(imT) - im.matmul(reT)).Times(spacing); // (M, B, B)
+        var perMode = overlapReal.square().Plus(overlapImag.square());
         return perMode.prod(0L).MoveToOuterDisposeScope(); // 0L: a literal 0 would bind to prod(ScalarType)
     }
 
@@ -54,7 +55,7 @@ public static class BornFidelity
     {
         Wavefunction.RequireSameShape(alpha, beta, nameof(beta));
         using var scope = NewDisposeScope();
-        return cat([alpha / (2 * sigma), beta * sigma], -1).MoveToOuterDisposeScope();
+        return cat([alpha.DividedBy(2 * sigma), beta.Times(sigma)], -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -64,9 +65,9 @@ public static class BornFidelity
     public static Tensor LogClosedForm(Tensor alphaA, Tensor betaA, Tensor alphaB, Tensor betaB, double sigma)
     {
         using var scope = NewDisposeScope();
-        var alphaTerm = (alphaA - alphaB).square().div(4 * sigma * sigma);
-        var betaTerm = (betaA - betaB).square().mul(sigma * sigma);
-        return (alphaTerm + betaTerm).sum(-1).neg().MoveToOuterDisposeScope();
+        var alphaTerm = (alphaA - alphaB).square().DividedBy(4 * sigma * sigma);
+        var betaTerm = (betaA - betaB).square().Times(sigma * sigma);
+        return alphaTerm.Plus(betaTerm).sum(-1).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>Closed-form fidelity, <c>exp</c> of <see cref="LogClosedForm"/>: (..., M) inputs → (...).</summary>
@@ -113,8 +114,8 @@ public static class BornFidelity
         using var scope = NewDisposeScope();
         var rr = (referenceSquaredNorms ?? referenceCoordinates.square().sum(-1)).unsqueeze(0); // (1, R)
         var qq = queryCoordinates.square().sum(-1, keepdim: true);                             // (Q, 1)
-        var scores = queryCoordinates.matmul(referenceCoordinates.t()).mul_(-2).add_(rr).add_(qq); // (Q, R)
-        return scores.clamp_min_(0).neg_().MoveToOuterDisposeScope();
+        var scores = queryCoordinates.matmul(referenceCoordinates.t()).TimesInPlace(-2L).PlusInPlace(rr).PlusInPlace(qq); // (Q, R)
+        return scores.ClampMinInPlace(0L).neg_().MoveToOuterDisposeScope();
     }
 
     internal static void RequireRank(Tensor t, int rank, string what)

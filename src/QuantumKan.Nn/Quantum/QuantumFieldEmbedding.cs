@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Nn.Kan;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -51,8 +52,8 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
         if (Options.ReferenceStates > 0)
         {
             using var scope = NewDisposeScope();
-            reference_alpha = nn.Parameter((randn(Options.ReferenceStates, Modes) * spread).DetachFromDisposeScope());
-            reference_beta = nn.Parameter((randn(Options.ReferenceStates, Modes) * spread).DetachFromDisposeScope());
+            reference_alpha = nn.Parameter(randn(Options.ReferenceStates, Modes).Times(spread).DetachFromDisposeScope());
+            reference_beta = nn.Parameter(randn(Options.ReferenceStates, Modes).Times(spread).DetachFromDisposeScope());
             reference_alpha.DetachFromDisposeScope();
             reference_beta.DetachFromDisposeScope();
         }
@@ -92,7 +93,7 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
         using var noGrad = no_grad();
         var s = std.to(input_scale.dtype).to(input_scale.device);
         input_mean.copy_(mean.to(input_mean.dtype).to(input_mean.device));
-        input_scale.copy_(where(s > 1e-8, s.reciprocal(), ones_like(s)));
+        input_scale.copy_(where(s.GreaterThan(1e-8), s.reciprocal(), ones_like(s)));
     }
 
     /// <summary>Extracts the bounded parameters: features (B, D) → α, β, γ each (B, M).</summary>
@@ -104,9 +105,9 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = Standardize(features);                                               // (B, D)
         var (uAlpha, uBeta, uGamma) = Extract(x);                                    // (B, M) each
-        var alpha = uAlpha.tanh() * Grid.MaxCenter;
-        var beta = uBeta.tanh() * Options.BetaMax;
-        var gamma = uGamma.tanh() * Math.PI;
+        var alpha = uAlpha.tanh().Times(Grid.MaxCenter);
+        var beta = uBeta.tanh().Times(Options.BetaMax);
+        var gamma = uGamma.tanh().Times(Math.PI);
         return new CoherentStateParameters(alpha.MoveToOuterDisposeScope(), beta.MoveToOuterDisposeScope(), gamma.MoveToOuterDisposeScope());
     }
 
@@ -174,8 +175,8 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
         if (reference_alpha is null || reference_beta is null)
             throw new InvalidOperationException("This embedding has no reference states (QuantumFieldEmbeddingOptions.ReferenceStates = 0).");
         using var scope = NewDisposeScope();
-        var alpha = reference_alpha.tanh() * Grid.MaxCenter;
-        var beta = reference_beta.tanh() * Options.BetaMax;
+        var alpha = reference_alpha.tanh().Times(Grid.MaxCenter);
+        var beta = reference_beta.tanh().Times(Options.BetaMax);
         return new CoherentStateParameters(alpha.MoveToOuterDisposeScope(), beta.MoveToOuterDisposeScope(), zeros_like(alpha).MoveToOuterDisposeScope());
     }
 
@@ -199,9 +200,9 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
     public Tensor RegularizationLoss(double l1Weight = 1.0, double entropyWeight = 1.0)
     {
         using var scope = NewDisposeScope();
-        return (alpha_extractor.RegularizationLoss(l1Weight, entropyWeight) +
-                beta_extractor.RegularizationLoss(l1Weight, entropyWeight) +
-                gamma_extractor.RegularizationLoss(l1Weight, entropyWeight)).MoveToOuterDisposeScope();
+        return alpha_extractor.RegularizationLoss(l1Weight, entropyWeight)
+            .Plus(beta_extractor.RegularizationLoss(l1Weight, entropyWeight))
+            .Plus(gamma_extractor.RegularizationLoss(l1Weight, entropyWeight)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -220,6 +221,6 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
     {
         using var noGrad = no_grad();
         foreach (var p in extractor.Layers[^1].parameters())
-            p.mul_(scale);
+            p.TimesInPlace(scale);
     }
 }

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using static TorchSharp.torch;
 
 namespace QuantumKan.Nn.Quantum;
@@ -32,8 +33,8 @@ public static class Wavefunction
         var a = alpha.unsqueeze(-1);                                       // (..., 1)
         var s2 = grid.Sigma * grid.Sigma;
         var prefactor = Math.Pow(2 * Math.PI * s2, -0.25);
-        var amplitude = (x - a).square().div(-4 * s2).exp().mul(prefactor); // (..., N)
-        var phase = beta.unsqueeze(-1) * x + gamma.unsqueeze(-1);          // (..., N)
+        var amplitude = (x - a).square().DividedBy(-4 * s2).exp().Times(prefactor); // (..., N)
+        var phase = (beta.unsqueeze(-1) * x).Plus(gamma.unsqueeze(-1));         // (..., N)
         var real = amplitude * phase.cos();
         var imag = amplitude * phase.sin();
         return new SampledWavefunction(real.MoveToOuterDisposeScope(), imag.MoveToOuterDisposeScope());
@@ -53,14 +54,14 @@ public static class Wavefunction
         var x = grid.Positions(alpha.device, alpha.dtype);                  // (N)
         var s2 = grid.Sigma * grid.Sigma;
         var prefactor = Math.Pow(2 * Math.PI * s2, -0.5);
-        return (x - alpha.unsqueeze(-1)).square().div(-2 * s2).exp().mul(prefactor).MoveToOuterDisposeScope(); // (..., N)
+        return (x - alpha.unsqueeze(-1)).square().DividedBy(-2 * s2).exp().Times(prefactor).MoveToOuterDisposeScope(); // (..., N)
     }
 
     /// <summary>The discrete norm <c>Δx·Σ_j |ψ_j|²</c> over the last dimension: (..., N) → (...). About 1 for in-range packets.</summary>
     public static Tensor Norm(SampledWavefunction psi, double spacing)
     {
         using var scope = NewDisposeScope();
-        return (psi.Real.square() + psi.Imag.square()).sum(-1).mul(spacing).MoveToOuterDisposeScope();
+        return psi.Real.square().Plus(psi.Imag.square()).sum(-1).Times(spacing).MoveToOuterDisposeScope();
     }
 
     internal static void RequireSameShape(Tensor reference, Tensor other, string name)

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,7 +62,7 @@ public sealed record WavefunctionGrid
     public Tensor Positions(Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         // Computed in float64 and then cast, so float32 positions carry no accumulated rounding from j·Δx.
-        using var j = torch.arange(Points, dtype: ScalarType.Float64, device: device);
-        return (j * Spacing - HalfWidth).to_type(dtype);
+        using var j = ScalarArithmetic.Arange(Points, ScalarType.Float64, device);
+        return j.Times(Spacing).Minus(HalfWidth).to_type(dtype);
     }
 }

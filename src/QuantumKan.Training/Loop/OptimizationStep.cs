@@ -1,5 +1,7 @@
+using QuantumKan.Core;
 using QuantumKan.Training.Data;
 using QuantumKan.Training.Model;
+using QuantumKan.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,7 +47,9 @@ internal sealed class OptimizationStep(
                 skipReason = $"the gradient norm is {gradientNorm}";
         }
         double learningRate = optimizer.ParamGroups.First().LearningRate;
-        if (skipReason is null)
+        if (skipReason is null && optimizer is AdamW adamW)
+            AdamWUpdate.Step(adamW); // TorchSharp's AdamW.step() with its Scalars held (see AdamWUpdate)
+        else if (skipReason is null)
             optimizer.step();
         else
             optimizer.zero_grad();
@@ -72,7 +76,7 @@ internal sealed class OptimizationStep(
             return $"the loss is {total} ({Describe(breakdown)})";
         }
         // d(mean over group)/dθ = Σᵢ (nᵢ/N)·d(mean over micro-batch i)/dθ.
-        (breakdown.Total * (indices.Length / (double)groupSize)).backward();
+        breakdown.Total.Times(indices.Length / (double)groupSize).backward();
         return null;
     }
 

@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -43,8 +44,8 @@ public sealed class MultiTaskLoss
         {
             double w = _weights.For(name);
             if (w == 0) continue;
-            var term = value * w;
-            total = total is null ? term : total + term;
+            var term = value.Times(w);
+            total = total is null ? term : total.Plus(term);
         }
         return new LossBreakdown(total ?? torch.zeros(1, logits.dtype, logits.device).squeeze(), components);
     }
@@ -63,7 +64,7 @@ public sealed class MultiTaskLoss
         foreach (var p in parameters)
         {
             var s = p.square().sum();
-            sum = sum is null ? s : sum + s;
+            sum = sum is null ? s : sum.Plus(s);
         }
         return sum ?? torch.zeros(1).squeeze();
     }

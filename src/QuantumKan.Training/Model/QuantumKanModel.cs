@@ -1,3 +1,4 @@
+using QuantumKan.Core;
 using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data;
@@ -90,6 +91,6 @@ public sealed class QuantumKanModel : ITrainableModel
     private Tensor ContrastedFidelity(Nn.Quantum.CoherentStateParameters state)
     {
         var logF = Network.Embedding.PairwiseLogFidelity(state);
-        return (Network.Options.ContrastiveFidelity == ContrastiveFidelity.PerMode ? logF / state.Modes : logF).exp();
+        return (Network.Options.ContrastiveFidelity == ContrastiveFidelity.PerMode ? logF.DividedBy(state.Modes) : logF).exp();
     }
 }
