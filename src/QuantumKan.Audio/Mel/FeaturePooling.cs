@@ -70,4 +70,85 @@ public static class FeaturePooling
         }
         return output;
     }
+
+    /// <summary>
+    /// <see cref="Pool"/> over frames that arrive one at a time, for a clip whose frame count is known up front and at
+    /// least the number of segments (then the segments are disjoint and each frame belongs to exactly one). The sums run
+    /// over the same values in the same order as <see cref="Pool"/>, so the result is bit-identical; memory is one
+    /// segment's per-band statistics.
+    /// </summary>
+    internal sealed class Accumulator
+    {
+        private readonly PoolingStatistics _statistics;
+        private readonly int _bands, _segments;
+        private readonly long _frameCount;
+        private readonly double[] _sum, _sumSq;
+        private readonly float[] _max;
+        private readonly float[] _output;
+        private int _segment, _written;
+        private long _frame, _segmentStart, _segmentEnd;
+
+        public Accumulator(int bands, PoolingStatistics statistics, int segments, long frameCount)
+        {
+            if (frameCount < segments)
+                throw new ArgumentOutOfRangeException(nameof(frameCount), frameCount, "Streamed pooling needs at least one frame per segment.");
+            if (statistics == PoolingStatistics.None)
+                throw new ArgumentException("Select at least one statistic.", nameof(statistics));
+            (_bands, _statistics, _segments, _frameCount) = (bands, statistics, segments, frameCount);
+            _output = new float[OutputLength(bands, statistics, segments)];
+            _sum = new double[bands];
+            _sumSq = new double[bands];
+            _max = new float[bands];
+            StartSegment(0);
+        }
+
+        /// <summary>Adds the next frame's bands.</summary>
+        public void Add(ReadOnlySpan<float> row)
+        {
+            for (int b = 0; b < _bands; b++)
+            {
+                float v = row[b];
+                _sum[b] += v;
+                _sumSq[b] += (double)v * v;
+                _max[b] = Math.Max(_max[b], v);
+            }
+            if (++_frame == _segmentEnd)
+            {
+                EmitSegment();
+                if (++_segment < _segments)
+                    StartSegment(_segment);
+            }
+        }
+
+        /// <summary>The pooled vector, once every frame has been added.</summary>
+        public float[] Result() => _segment == _segments
+            ? _output
+            : throw new InvalidOperationException($"{_frame} of {_frameCount} frames were added.");
+
+        private void StartSegment(int s)
+        {
+            _segmentStart = s * _frameCount / _segments;
+            _segmentEnd = (s + 1) * _frameCount / _segments;
+            Array.Clear(_sum);
+            Array.Clear(_sumSq);
+            Array.Fill(_max, float.NegativeInfinity);
+        }
+
+        private void EmitSegment()
+        {
+            long n = _segmentEnd - _segmentStart;
+            if (_statistics.HasFlag(PoolingStatistics.Mean))
+                for (int b = 0; b < _bands; b++)
+                    _output[_written++] = (float)(_sum[b] / n);
+            if (_statistics.HasFlag(PoolingStatistics.Std))
+                for (int b = 0; b < _bands; b++)
+                {
+                    double mean = _sum[b] / n;
+                    _output[_written++] = (float)Math.Sqrt(Math.Max(0, _sumSq[b] / n - mean * mean));
+                }
+            if (_statistics.HasFlag(PoolingStatistics.Max))
+                for (int b = 0; b < _bands; b++)
+                    _output[_written++] = _max[b];
+        }
+    }
 }

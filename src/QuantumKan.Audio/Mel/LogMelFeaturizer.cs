@@ -74,9 +74,15 @@ public sealed class LogMelFeaturizer
     /// <param name="signal">Samples at the feature rate.</param>
     /// <returns>The features in the layout of <see cref="LogMelOptions.Layout"/>.</returns>
     /// <exception cref="ArgumentException">The signal is too short for one frame.</exception>
-    public float[] Featurize(ReadOnlySpan<float> signal)
+    public float[] Featurize(ReadOnlySpan<float> signal) => Arrange(MelSpectrogram.Compute(signal, _stft, Filterbank));
+
+    /// <summary>The STFT framing and FFT in use.</summary>
+    internal StftPlan Stft => _stft;
+
+    /// <summary>Scales a clip's mel frames (in place) and lays them out as <see cref="LogMelOptions.Layout"/> says.</summary>
+    internal float[] Arrange(MelFrames frames)
     {
-        var (frames, silence) = ComputeFrames(signal);
+        float silence = MelSpectrogram.ApplyScale(frames.Values, Options);
         return Options.Layout switch
         {
             FeatureLayout.Pooled => FeaturePooling.Pool(frames, Options.PoolingStatistics, Options.PoolingSegments),
@@ -98,17 +104,23 @@ public sealed class LogMelFeaturizer
         return Featurize(mono);
     }
 
-    /// <summary>Decodes a WAV file and featurizes it.</summary>
+    /// <summary>
+    /// Decodes a WAV file and featurizes it, streaming: peak memory is a few chunks plus the features (and, for a layout
+    /// computed from the whole clip's frames, those frames), whatever the clip's length (bench/RESULTS.md, "Memory on
+    /// long clips"). The result equals <see cref="Featurize(AudioClip)"/> of the decoded clip bit for bit.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="decodeOptions">Decoder options; default <see cref="WavDecodeOptions.Default"/>.</param>
     /// <returns>The features.</returns>
     /// <exception cref="AudioFormatException">The file cannot be decoded, or is too short for one frame (the reason says which).</exception>
     public float[] FeaturizeFile(string path, WavDecodeOptions? decodeOptions = null)
     {
-        var clip = WavDecoder.Decode(path, (decodeOptions ?? WavDecodeOptions.Default) with { Channels = ChannelPolicy.MixToMono });
+        // Streamed: decode, resample and STFT a chunk at a time, so a long clip never exists whole in memory; the
+        // features equal Featurize(WavDecoder.Decode(path)) bit for bit (StreamedFeaturization).
+        using var reader = WavMonoReader.Open(path, decodeOptions);
         try
         {
-            return Featurize(clip);
+            return StreamedFeaturization.Featurize(this, reader);
         }
         catch (ArgumentException ex)
         {

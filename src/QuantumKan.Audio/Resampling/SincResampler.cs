@@ -144,7 +144,7 @@ public sealed class SincResampler
 
     /// <summary>Resamples one channel.</summary>
     /// <param name="input">Samples at <see cref="OriginalRate"/>.</param>
-    /// <returns>Samples at <see cref="TargetRate"/>, <see cref="OutputLength"/> of them.</returns>
+    /// <returns>Samples at <see cref="TargetRate"/>, <see cref="OutputLength(int)"/> of them.</returns>
     public float[] Resample(ReadOnlySpan<float> input)
     {
         var output = new float[OutputLength(input.Length)];
@@ -152,7 +152,7 @@ public sealed class SincResampler
         return output;
     }
 
-    /// <summary>Resamples one channel into a buffer of exactly <see cref="OutputLength"/> samples.</summary>
+    /// <summary>Resamples one channel into a buffer of exactly <see cref="OutputLength(int)"/> samples.</summary>
     /// <param name="input">Samples at <see cref="OriginalRate"/>.</param>
     /// <param name="output">Destination, <c>OutputLength(input.Length)</c> long.</param>
     public void Resample(ReadOnlySpan<float> input, Span<float> output)
@@ -181,6 +181,79 @@ public sealed class SincResampler
         finally
         {
             ArrayPool<float>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>Output length for an input length that may exceed an array's (a streamed clip).</summary>
+    internal long OutputLength(long inputLength) => (_reducedTarget * inputLength + _reducedOriginal - 1) / _reducedOriginal;
+
+    /// <summary>Resamples a signal of <paramref name="inputLength"/> samples that arrives in chunks (see <see cref="ResamplerStream"/>).</summary>
+    internal ResamplerStream CreateStream(long inputLength) => new(this, inputLength);
+
+    /// <summary>
+    /// Resampling of one channel that arrives in chunks: each output sample is computed as soon as the input its taps
+    /// cover has arrived, from exactly the values (and zeros past the ends) that <see cref="Resample(ReadOnlySpan{float}, Span{float})"/>
+    /// would use, so the outputs are bit-identical; memory is one kernel span plus a chunk. The input's total length
+    /// must be known up front.
+    /// </summary>
+    internal sealed class ResamplerStream
+    {
+        private readonly SincResampler _kernel;
+        private readonly long _inputLength;
+        private readonly int _minInputOffset;
+        private readonly SampleWindow _window = new();
+        private readonly float[] _edge;   // one tap span, zero-padded past the input's ends
+        private long _next;
+
+        internal ResamplerStream(SincResampler kernel, long inputLength)
+        {
+            _kernel = kernel;
+            _inputLength = inputLength;
+            _minInputOffset = kernel._inputOffset.Min();
+            _edge = new float[kernel._tapCount.Max()];
+            OutputLength = kernel.OutputLength(inputLength);
+        }
+
+        /// <summary>Output samples the whole input gives.</summary>
+        public long OutputLength { get; }
+
+        /// <summary>Whether every output sample has been drained.</summary>
+        public bool IsFinished => _next == OutputLength;
+
+        /// <summary>Appends the next input samples.</summary>
+        public void Append(ReadOnlySpan<float> input)
+        {
+            if (_window.End + input.Length > _inputLength)
+                throw new InvalidOperationException($"The input was declared {_inputLength} samples long.");
+            _window.Append(input);
+        }
+
+        /// <summary>Writes the output samples now computable, in order, into <paramref name="destination"/>; returns how many.</summary>
+        public int Drain(Span<float> destination)
+        {
+            int o = _kernel._reducedOriginal, n = _kernel._reducedTarget, written = 0;
+            while (written < destination.Length && _next < OutputLength)
+            {
+                long k = _next / n;
+                int p = (int)(_next - k * n), count = _kernel._tapCount[p];
+                long from = k * o + _kernel._inputOffset[p], end = from + count;
+                if (_window.End < _inputLength && _window.End < end)
+                    break; // its taps reach input not yet appended
+                ReadOnlySpan<float> input;
+                if (from >= 0 && end <= _inputLength)
+                    input = _window.Slice(from, count);
+                else
+                {
+                    for (int i = 0; i < count; i++)
+                        _edge[i] = from + i >= 0 && from + i < _inputLength ? _window[from + i] : 0f;
+                    input = _edge.AsSpan(0, count);
+                }
+                destination[written++] = SimdKernels.Dot(new ReadOnlySpan<float>(_kernel._taps, _kernel._tapOffset[p], count), input);
+                _next++;
+            }
+            // Every later output's taps start at or after k·O + (the smallest phase offset).
+            _window.Discard(_next / n * o + _minInputOffset);
+            return written;
         }
     }
 

@@ -34,12 +34,15 @@ internal sealed class StftPlan
     public int Bins => _fft.Bins;
 
     /// <summary>Frames for a signal length: 1 + (padded length − FftSize) / hop, or 0 when the signal is too short.</summary>
-    public int FrameCount(int signalLength)
+    public int FrameCount(int signalLength) => checked((int)FrameCount((long)signalLength));
+
+    /// <summary>Frames for a signal length that may exceed an array's (a streamed clip).</summary>
+    public long FrameCount(long signalLength)
     {
         long padded = signalLength + (Center ? 2L * (FftSize / 2) : 0);
         if (signalLength == 0 || padded < FftSize)
             return 0;
-        return (int)(1 + (padded - FftSize) / HopLength);
+        return 1 + (padded - FftSize) / HopLength;
     }
 
     /// <summary>The signal as framed: padded by FftSize/2 each side when centred (reflect or zeros), else itself.</summary>
@@ -57,19 +60,19 @@ internal sealed class StftPlan
             long period = 2L * (length - 1);
             for (int i = 0; i < pad; i++)
             {
-                padded[pad - 1 - i] = signal[Reflect(-1 - i, length, period)];
-                padded[pad + length + i] = signal[Reflect(length + i, length, period)];
+                padded[pad - 1 - i] = signal[(int)Reflect(-1 - i, length, period)];
+                padded[pad + length + i] = signal[(int)Reflect(length + i, length, period)];
             }
         }
         return padded;
     }
 
-    private static int Reflect(long index, int length, long period)
+    internal static long Reflect(long index, long length, long period)
     {
         if (period == 0)
             return 0;
         long s = ((index % period) + period) % period;
-        return (int)(s < length ? s : period - s);
+        return s < length ? s : period - s;
     }
 
     public float[][] CreateScratch() => [.. _fft.CreateScratch(), new float[Bins]];
@@ -77,8 +80,14 @@ internal sealed class StftPlan
     /// <summary>The spectrum of frame <paramref name="frame"/> of an already padded signal, into the last scratch buffer.</summary>
     public ReadOnlySpan<float> FrameSpectrum(ReadOnlySpan<float> padded, int frame, float[][] scratch)
     {
+        return Spectrum(padded.Slice(frame * HopLength, FftSize), scratch);
+    }
+
+    /// <summary>The spectrum of one frame's <see cref="FftSize"/> samples (already padded), into the last scratch buffer.</summary>
+    public ReadOnlySpan<float> Spectrum(ReadOnlySpan<float> frameSamples, float[][] scratch)
+    {
         var spectrum = scratch[^1];
-        _fft.Spectrum(padded.Slice(frame * HopLength, FftSize), _window, Power, spectrum, scratch);
+        _fft.Spectrum(frameSamples, _window, Power, spectrum, scratch);
         return spectrum;
     }
 }

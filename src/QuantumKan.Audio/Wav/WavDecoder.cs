@@ -116,11 +116,11 @@ public static class WavDecoder
     }
 
     // A FIFO would block the open until some writer appears (forever, for a path given by mistake); a device never ends.
-    private static FileStream OpenRegularFile(string path)
+    internal static FileStream OpenRegularFile(string path, int bufferSize = 1)
     {
         if (QuantumKan.Core.FileKind.NotARegularFile(path) is { } what)
             throw new AudioFormatException(path, $"it is {what}; give the path of a WAV file");
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, FileOptions.SequentialScan);
     }
 
     // Reads the whole stream. A seekable stream's length is checked up front; a non-seekable one is read in chunks, so

@@ -4,7 +4,8 @@ using System.Text;
 namespace QuantumKan.Audio.Wav;
 
 /// <summary>
-/// Walks the chunks of a RIFF/WAVE (or RF64/BW64) file held in memory and validates its <c>fmt </c> chunk.
+/// Walks the chunks of a RIFF/WAVE (or RF64/BW64) file, held in memory or read from a seekable stream (only the chunk
+/// headers and the <c>fmt </c>/<c>ds64</c> bodies are read, never the audio), and validates its <c>fmt </c> chunk.
 /// <para>
 /// Trust rules, so that a lying header can neither crash, hang nor allocate: the RIFF size field is ignored (streaming
 /// writers leave it 0 or 0xFFFFFFFF) and chunks are walked to the real end of the file; every step advances by at
@@ -22,11 +23,18 @@ internal static class WavHeaderParser
     // The KSDATAFORMAT_SUBTYPE_* GUIDs share this tail; their first two bytes are the plain format tag.
     private static ReadOnlySpan<byte> SubFormatGuidTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
 
-    public static WavInfo Parse(ReadOnlySpan<byte> file, string name, TruncationPolicy truncation)
+    public static WavInfo Parse(ReadOnlySpan<byte> file, string name, TruncationPolicy truncation) =>
+        Parse(new WavBytes(file), name, truncation);
+
+    /// <summary>Parses the header of a seekable stream holding a whole file (its position is left anywhere).</summary>
+    public static WavInfo Parse(Stream file, string name, TruncationPolicy truncation) =>
+        Parse(new WavBytes(file), name, truncation);
+
+    private static WavInfo Parse(WavBytes file, string name, TruncationPolicy truncation)
     {
         if (file.Length < 12)
             throw Error(name, $"the file is {file.Length} bytes long, too short for a RIFF/WAVE header (12 bytes)");
-        var riff = file[..4];
+        var riff = file.Slice(0, 4);
         bool rf64 = riff.SequenceEqual("RF64"u8) || riff.SequenceEqual("BW64"u8);
         if (riff.SequenceEqual("RIFX"u8))
             throw Error(name, "big-endian RIFX files are not supported");
@@ -41,8 +49,9 @@ internal static class WavHeaderParser
         long pos = 12;
         while (pos + 8 <= file.Length)
         {
-            var id = file.Slice((int)pos, 4);
-            long size = BinaryPrimitives.ReadUInt32LittleEndian(file[((int)pos + 4)..]);
+            var header = file.Slice(pos, 8);
+            var id = header[..4];
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
             long body = pos + 8;
             long remaining = file.Length - body;
             bool haveAudio = fmt is not null && dataOffset >= 0;
@@ -66,9 +75,9 @@ internal static class WavHeaderParser
                 throw Error(name, $"chunk {Describe(id)} at byte {pos} declares {size} bytes but only {remaining} remain");
             }
             else if (id.SequenceEqual("fmt "u8))
-                fmt ??= ParseFmt(file.Slice((int)body, (int)size), name);
+                fmt ??= ParseFmt(file.Slice(body, (int)Math.Min(size, MaxHeaderBodyBytes)), name);
             else if (id.SequenceEqual("ds64"u8) && rf64)
-                ds64DataBytes = ParseDs64(file.Slice((int)body, (int)size), name);
+                ds64DataBytes = ParseDs64(file.Slice(body, (int)Math.Min(size, MaxHeaderBodyBytes)), name);
             else if (haveAudio && !IsPrintable(id))
                 break; // Garbage after the audio (some writers append junk): stop rather than interpret it.
 
@@ -86,6 +95,41 @@ internal static class WavHeaderParser
         var f = fmt.Value;
         return new WavInfo(f.Format, f.Channels, f.SampleRate, f.BlockAlign, f.ContainerBits, f.ValidBits, f.IsExtensible, rf64,
             dataOffset, declaredData, available);
+    }
+
+    // ParseFmt and ParseDs64 read at most 40 bytes and only compare the length with 16, 24 and 40: a longer body reads as
+    // its first 64 bytes, so a lying size cannot make a stream-backed parse read or allocate more.
+    private const int MaxHeaderBodyBytes = 64;
+
+    /// <summary>The bytes of a whole file: a span in memory, or a seekable stream read piece by piece.</summary>
+    private readonly ref struct WavBytes
+    {
+        private readonly ReadOnlySpan<byte> _memory;
+        private readonly Stream? _stream;
+
+        public WavBytes(ReadOnlySpan<byte> memory)
+        {
+            _memory = memory;
+            Length = memory.Length;
+        }
+
+        public WavBytes(Stream stream)
+        {
+            _stream = stream;
+            Length = stream.Length;
+        }
+
+        public long Length { get; }
+
+        public ReadOnlySpan<byte> Slice(long offset, int count)
+        {
+            if (_stream is null)
+                return _memory.Slice((int)offset, count);
+            var bytes = new byte[count];
+            _stream.Position = offset;
+            _stream.ReadExactly(bytes);
+            return bytes;
+        }
     }
 
     private readonly record struct FmtChunk(WavSampleFormat Format, int Channels, int SampleRate, int BlockAlign, int ContainerBits, int ValidBits, bool IsExtensible);

@@ -98,16 +98,17 @@ internal static class WavSampleDecoding
     /// the clip without an error (their power spectrum overflows float32 to ∞). They are refused here, before any sample
     /// is converted, naming the first bad sample as stored in the file (its frame and channel, whatever the channel
     /// policy): NaN and ±∞ as not finite, magnitudes above <paramref name="maxMagnitude"/> as out of range.
+    /// <paramref name="firstFrame"/> is the frame of the file that <paramref name="data"/> starts at (a streamed chunk).
     /// </summary>
-    public static void RequireSaneFloats(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude)
+    public static void RequireSaneFloats(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude, long firstFrame = 0)
     {
         if (info.SampleFormat == WavSampleFormat.Float32)
-            RequireSane<Float32Raw>(data, info, name, maxMagnitude);
+            RequireSane<Float32Raw>(data, info, name, maxMagnitude, firstFrame);
         else if (info.SampleFormat == WavSampleFormat.Float64)
-            RequireSane<Float64Raw>(data, info, name, maxMagnitude);
+            RequireSane<Float64Raw>(data, info, name, maxMagnitude, firstFrame);
     }
 
-    private static void RequireSane<TReader>(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude)
+    private static void RequireSane<TReader>(ReadOnlySpan<byte> data, WavInfo info, string name, double maxMagnitude, long firstFrame)
         where TReader : struct, IRawReader
     {
         int frames = checked((int)(data.Length / info.BlockAlign));
@@ -123,8 +124,8 @@ internal static class WavSampleDecoding
                 var text = double.IsNaN(x) ? "NaN" : double.IsInfinity(x) ? (x > 0 ? "+∞" : "−∞")
                     : x.ToString("G9", System.Globalization.CultureInfo.InvariantCulture);
                 throw WavHeaderParser.Error(name, double.IsFinite(x)
-                    ? $"sample {f} of channel {c} is {text}; float samples must lie within ±{maxMagnitude.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} (full scale is ±1)"
-                    : $"sample {f} of channel {c} is {text}; float samples must be finite");
+                    ? $"sample {firstFrame + f} of channel {c} is {text}; float samples must lie within ±{maxMagnitude.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} (full scale is ±1)"
+                    : $"sample {firstFrame + f} of channel {c} is {text}; float samples must be finite");
             }
         }
     }

@@ -13,7 +13,26 @@ public class WavDecoderBadInputTests
         Assert.Equal("clip-42.wav", ex.FileName);
         Assert.Contains(expectedReasonPart, ex.Reason);
         Assert.Contains("clip-42.wav", ex.Message);
+        AssertStreamedFeaturizationRefuses(file, ex.Reason, options);
         return ex;
+    }
+
+    // The streamed path (LogMelFeaturizer.FeaturizeFile parses the header from the file and decodes chunk by chunk)
+    // must refuse every file the whole-file decoder refuses, for the same reason.
+    private static void AssertStreamedFeaturizationRefuses(byte[] file, string reason, WavDecodeOptions? options)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"qk-refused-{Guid.NewGuid():N}.wav");
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var ex = Assert.Throws<AudioFormatException>(() => new QuantumKan.Audio.Mel.LogMelFeaturizer().FeaturizeFile(path, options));
+            Assert.Equal(path, ex.FileName);
+            Assert.Equal(reason, ex.Reason);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
