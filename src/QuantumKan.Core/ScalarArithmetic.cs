@@ -142,6 +142,13 @@ public static class ScalarArithmetic
         return a.gt(s);
     }
 
+    /// <summary><c>a &lt; b</c>, element-wise.</summary>
+    public static Tensor LessThan(this Tensor a, double b)
+    {
+        using var s = b.ToScalar();
+        return a.lt(s);
+    }
+
     /// <summary><c>max(a, min)</c>, element-wise (<c>clamp_min</c>).</summary>
     public static Tensor ClampMin(this Tensor a, double min)
     {

@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "scale", "probe", "device", "scalar-race", "long-clip-memory"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
 
     public static int Run(string[] args)
     {
@@ -23,6 +23,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Device());
         root.Subcommands.Add(ScalarRace());
         root.Subcommands.Add(Audio.LongClipMemoryRun.Command());
+        root.Subcommands.Add(Training.ImplicitScalarScan.Command());
         return root.Parse(args).Invoke();
     }
 

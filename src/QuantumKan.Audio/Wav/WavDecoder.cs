@@ -60,6 +60,43 @@ public static class WavDecoder
         }
     }
 
+    /// <summary>
+    /// Decodes a WAV file to mono at <paramref name="sampleRate"/>, a chunk at a time: the result equals
+    /// <c>SincResampler.Resample(Decode(path).Mono, rate, sampleRate)</c> bit for bit, but the file's bytes, its decoded
+    /// samples and the resampler's padded copy never exist whole, so memory is the result plus a few chunks.
+    /// </summary>
+    /// <param name="path">The file path; it names the file in errors.</param>
+    /// <param name="sampleRate">The output rate in Hz.</param>
+    /// <param name="options">Truncation policy and size limit (the channel policy is mono); default <see cref="WavDecodeOptions.Default"/>.</param>
+    /// <returns>The mono samples at <paramref name="sampleRate"/> (empty for a file without samples).</returns>
+    /// <exception cref="AudioFormatException">As <see cref="Decode(string, WavDecodeOptions?)"/>.</exception>
+    public static float[] DecodeMono(string path, int sampleRate, WavDecodeOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sampleRate, 0);
+        using var reader = WavMonoReader.Open(path, options);
+        var resampler = reader.Info.SampleRate == sampleRate
+            ? null
+            : Resampling.SincResampler.Get(reader.Info.SampleRate, sampleRate).CreateStream(reader.FrameCount);
+        long length = resampler?.OutputLength ?? reader.FrameCount;
+        if (length > Array.MaxLength)
+            throw WavHeaderParser.Error(path, $"the clip gives {length} samples at {sampleRate} Hz, more than one array can hold");
+        var output = new float[length];
+        int written = 0;
+        float[] chunk;
+        while ((chunk = reader.ReadChunk()).Length > 0)
+        {
+            if (resampler is null)
+            {
+                chunk.CopyTo(output, written);
+                written += chunk.Length;
+                continue;
+            }
+            resampler.Append(chunk);
+            written += resampler.Drain(output.AsSpan(written));
+        }
+        return output;
+    }
+
     /// <summary>Decodes a WAV file from a stream, read from its current position to its end.</summary>
     /// <param name="stream">The source; it is left open.</param>
     /// <param name="name">A name for the source used in error messages (a file name or URL). Default <c>&lt;stream&gt;</c>.</param>

@@ -79,8 +79,17 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
     /// <summary>Decodes one clip from bytes: mono mix or one channel, resampled; an empty clip is a bad clip.</summary>
     internal float[] LoadClip(ReadOnlySpan<byte> file, string source) => Select(WavDecoder.Decode(file, source, DecodeOptions), source);
 
-    /// <summary>Decodes one clip from a file (read into a pooled buffer by the decoder), like the bytes overload.</summary>
-    internal float[] LoadClip(string path) => Select(WavDecoder.Decode(path, DecodeOptions), path);
+    /// <summary>
+    /// Decodes one clip from a file, like the bytes overload; a mono mix is decoded and resampled a chunk at a time
+    /// (<see cref="WavDecoder.DecodeMono"/>: the same samples, but only the output is held whole).
+    /// </summary>
+    internal float[] LoadClip(string path)
+    {
+        if (Options.Channel >= 0)
+            return Select(WavDecoder.Decode(path, DecodeOptions), path);
+        var samples = WavDecoder.DecodeMono(path, Options.SampleRate, DecodeOptions);
+        return samples.Length > 0 ? samples : throw new AudioFormatException(path, "the file holds no samples");
+    }
 
     private float[] Select(AudioClip clip, string source)
     {

@@ -52,6 +52,9 @@ public class StreamedFeaturizationTests
                     var streamed = StreamedFeaturization.Featurize(featurizer, reader, resampledChunk);
                     AssertBitIdentical(whole, streamed, $"{rate} Hz, {channels} ch, {format}, {length} frames, {Describe(options)}, chunks {chunkFrames}/{resampledChunk}");
                 }
+            // LoadAudio's streamed decode: the mono mix at the feature rate, as decoding and resampling whole gives it.
+            var clip = WavDecoder.Decode(path);
+            AssertBitIdentical(SincResampler.Resample(clip.Mono, clip.SampleRate, options.SampleRate), WavDecoder.DecodeMono(path, options.SampleRate), "DecodeMono");
             if (whole is not null)
                 AssertBitIdentical(whole, featurizer.FeaturizeFile(path), "FeaturizeFile");
             else
