@@ -5,7 +5,9 @@ Run through bench/datasets/recorded-sounds.sh, which extracts the packages' audi
   /usr/bin/python3 bench/datasets/recorded_sounds.py OUT_ROOT CACHE [--quick] [--workers 2]
 
 Source files are mapped to classes by path rules (RULES). Files that are cuts of one recording (wolf-growl-1..4,
-Water1..5, one voice pack's Ow1..4/Ooff1..3, a voice pack and its translations) form one source GROUP; groups, not
+Water1..5, one voice pack's Ow1..4/Ooff1..3, a voice pack and its translations, one player model's voice, one
+weapon's shots; GROUP_RULES and group_of) form one source GROUP; groups that probably hold the same recording (same
+file name in one package, or a near-identical envelope and duration anywhere; merge_groups) are merged. Groups, not
 files, are split per class into train/val/test (seeded, about 60/15/25 %, at least one group each side), so no
 recording (or sibling cut of it) appears on two sides. Identical audio (after decoding) is kept once.
 OUT_ROOT/sources.csv lists file -> class, group, split.
@@ -29,52 +31,151 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import heldout_common as hc  # noqa: E402
 
-PACKAGES = ["tuxpaint-stamps-default", "wesnoth-1.16-data", "hedgewars-data", "lincity-ng-data"]
+PACKAGES = ["tuxpaint-stamps-default", "wesnoth-1.16-data", "hedgewars-data", "lincity-ng-data", "ufoai-sound",
+            "openarena-data", "nexuiz-data", "scorched3d-data", "warzone2100-data", "minetest-data", "megaglest-data",
+            "widelands-data", "gcompris-qt-data"]
 TP = r"^tuxpaint-stamps-default/usr/share/tuxpaint/stamps/"
 WN = r"^wesnoth-1\.16-data/usr/share/games/wesnoth/1\.16/data/(core|campaigns/[^/]+)/sounds/"
 HW = r"^hedgewars-data/usr/share/games/hedgewars/Data/Sounds/"
 LC = r"^lincity-ng-data/usr/share/games/lincity-ng/sounds/"
+# Game archives (zip: .pk3, .wz) are unpacked by recorded-sounds.sh into "<archive>.d/".
+UF = r"^ufoai-sound/usr/share/games/ufoai/base/0snd\.pk3\.d/sound/"
+OA = r"^openarena-data/usr/share/games/openarena/baseoa/pak0\.pk3\.d/sound/"
+NX = r"^nexuiz-data/usr/share/games/nexuiz/data/data\.pk3\.d/sound/"
+SC = r"^scorched3d-data/usr/share/games/scorched3d/data/globalmods/(none|apoc)/data/wav/"
+WZ = r"^warzone2100-data/usr/share/games/warzone2100/base\.wz\.d/audio/"
+MT = r"^minetest-data/usr/share/games/minetest/games/minetest_game/mods/"
+MG = r"^megaglest-data/usr/share/games/megaglest/"
+MGU = MG + r"techs/megapack/factions/[^/]+/units/"
+MGC = MG + r"techs/megapack/commondata/sounds/"
+MGT = MG + r"tilesets/[^/]+/sounds/"
+WL = r"^widelands-data/usr/share/games/widelands/data/"
+GC = r"^gcompris-qt-data/usr/share/gcompris-qt/rcc/[^/]+\.rcc\.d/gcompris/src/"  # Qt resources, unpacked
+GCA = GC + r"activities/explore_farm_animals/resource/animals/"
+GCM = GC + r"activities/memory-sound/resource/"
 
 # (class, path regex); the first matching rule wins, unmatched files are unused.
 RULES = [
     ("bird", TP + r"animals/birds/(?!nandou)"),
     ("bird", WN + r"ambient/birds\d"),
+    ("bird", WL + r"(sound/animals/bird\d|world/critters/duck/)"),
+    ("bird", SC + r"misc/(birdchirp\d|birds\d|gull\d|rooster)\."),
+    ("bird", MGU + r"chicken/"),
+    ("bird", MGT + r"(chicken|owl|rooster|hawk)\."),
+    ("bird", GCA + r"(owl|chickens|duck)\."),
     ("canine", TP + r"animals/mammals/dogs/"),
     ("canine", WN + r"wolf-(growl|hit|die)"),
+    ("canine", WL + r"sound/animals/(wolf|coyote)_"),
+    ("canine", SC + r"misc/(dog\d?|wolf)\."),
+    ("canine", MGT + r"wolf\."),
+    ("canine", GCA + r"dog\."),
+    ("canine", GCM + r"LRBark_"),
     ("horse", TP + r"animals/mammals/equines/"),
     ("horse", WN + r"horse-(canter|elf-canter|die|hit)"),
+    ("horse", WL + r"sound/farm/(horse|donkey)"),
+    ("horse", GCA + r"horse\."),
     ("livestock", TP + r"animals/mammals/(bovines/|pig|camel/)"),
+    ("livestock", WL + r"sound/farm/(ox|sheep)_"),
+    ("livestock", SC + r"misc/(cows|moo|sheep)\."),
+    ("livestock", MGU + r"(bull|sheep|wild_sow)/"),
+    ("livestock", MGC + r"(cow|pig)_"),
+    ("livestock", MGT + r"mudchute_cow"),
+    ("livestock", GCA + r"(pig|cow|sheep)\."),
     ("insect", TP + r"animals/insects/"),
     ("insect", HW + r"bee\.ogg"),
+    ("insect", WL + r"sound/animals/crickets\d"),
+    ("insect", UF + r"ambience/cricket_loop"),
+    ("insect", NX + r"desertfactory/cricket_loop"),
+    ("insect", MGU + r"beehive/sounds/bee\d"),
     ("laugh", HW + r"voices/[^/]+/Laugh\.ogg"),
     ("laugh", WN + r"(dwarf-laugh|witches-laugh)"),
+    ("laugh", WZ + r"(taunts/taunt\d/haha|nexus/laugh)"),
     ("pain_cry", HW + r"voices/[^/]+/(Ow|Ooff)\d\.ogg"),
     ("pain_cry", WN + r"(human|human-female|human-old|dwarf|elf)-(hit|die)"),
+    ("pain_cry", NX + r"player/[^/]+/player/(pain\d+|death\d)\."),
+    ("pain_cry", OA + r"player/[^/]+/(pain\d+_\d|death\d)\."),
+    ("pain_cry", UF + r"(soldiers|civilians)/[a-z]*(hurt|death|scream)"),
+    ("pain_cry", SC + r"misc/(scream\d|screaming)\."),
+    ("pain_cry", WZ + r"sfx/misc/scream\d?\."),
     ("explosion", WN + r"(explosion|cave-in)\."),
     ("explosion", HW + r"explosion\.ogg"),
     ("explosion", LC + r"(RocketExplosion|Raze)\d"),
+    ("explosion", SC + r"explosions/(large|medium|small|xlarge|tank|exp)\."),
+    ("explosion", WZ + r"sfx/explons/(atnkexpl|lrgexpl|mpodexpl|smlexpl|nxsexpld)\."),
+    ("explosion", OA + r"(weapons/rocket/rocklx|weapons/grenade/hgrenb|weapons/proxmine/wstbexpl|items/kam_explode\.)"),
+    ("explosion", NX + r"weapons/(rocket_impact|grenade_impact|hagexp\d)\."),
+    ("explosion", UF + r"(weapons/explosion(-grenade|-rocket)?|geoscape/combat-(explosion|rocket-exp))\."),
+    ("explosion", MT + r"tnt/sounds/tnt_explode"),
     ("gunshot", WN + r"(gunshot|thunderstick)\."),
     ("gunshot", HW + r"(gun|shotgunfire|minigun)\.ogg"),
+    ("gunshot", UF + r"weapons/bullet-(pistol|rifle|smg|shotgun|shotgunmini|sniper|hmg|chaingun)[-.\d]"),
+    ("gunshot", OA + r"weapons/(machinegun/machgf|shotgun/sshotf|vulcan/vulcanf)\d"),
+    ("gunshot", NX + r"weapons/(campingrifle|shotgun|uzi)_fire"),
+    ("gunshot", SC + r"shoot/(machinegun|shotgun)\."),
+    ("gunshot", WZ + r"sfx/weapons/(asltmg|mgbar\d|mgheavy|mgtower)\."),
     ("fire", WN + r"(fire\.wav|flame-big\.|torch\.|melee-fire|ambient/campfire)"),
     ("fire", HW + r"(flamethrower|blowtorch|molotov)\.ogg"),
     ("fire", LC + r"Fire\d"),
+    ("fire", UF + r"(ambience/(fire\d*|firesoft|smallfire)|weapons/flamer-(big|small))\."),
+    ("fire", OA + r"world/(fire\d|firesoft)\."),
+    ("fire", MT + r"fire/sounds/fire_(fire\.\d|large|small)\."),
+    ("fire", WZ + r"sfx/weapons/flmthrow\."),
     ("water", HW + r"(splash|Droplet\d)\.ogg"),
     ("water", WN + r"water-blast"),
     ("water", LC + r"(Water|ParklandLake)\d"),
     ("water", TP + r"household/toilet"),
+    ("water", UF + r"ambience/(water\d*|waterfontain)\."),
+    ("water", OA + r"(world/waterfall|player/watr_(in|out))\."),
+    ("water", NX + r"(ambient/water|desertfactory/pipewater_loop)\."),
+    ("water", SC + r"misc/(splash|oceanwaves)\."),
+    ("water", MT + r"env_sounds/sounds/env_sounds_water\."),
+    ("water", MG + r"data/core/water_sounds/water\d"),
+    ("water", GC + r"(core/resource/sounds/water|activities/canal_lock/resource/water_fill|activities/clickgame/resource/(drip|bubble))\."),
     ("engine", LC + r"(TraficHigh|TraficLow|RailTrain)\d"),
     ("engine", HW + r"(plane|rcplane)\.ogg"),
+    ("engine", SC + r"(misc/(cessna|helicopter|apache_\d|f16_\d|f18_\d|jet|t38)|movement/tankmove)\."),
+    ("engine", UF + r"ugv/diesel-(idle|move)\."),
+    ("engine", WZ + r"sfx/vehicle/(con-move|tread|vtol-move)\."),
+    ("engine", GCM + r"(LRStartAndStopCarEngine|LRTrain_slowing_down)"),
     ("impact", WN + r"(axe|club|mace|sword-1|staff|hatchet|fist|flail|spear)\."),
     ("impact", HW + r"(baseballbat|hammer|firepunch_hit)\.ogg"),
     ("impact", TP + r"household/tools/(hammer|mallet_metal)"),
+    ("impact", WL + r"sound/(hammering/(hammering_\d|geologist_hammer)|smiths/(smith|toolsmith)_\d|woodcutting/(fast_)?woodcutting)"),
+    ("impact", MGC + r"anvil\d"),
+    ("impact", UF + r"(seq/sword-hit|impact/knife-impact)\."),
+    ("impact", MT + r"default/sounds/default_dig_(choppy|cracky)\."),
     ("whoosh", WN + r"(miss-\d|dagger-swish|(club|mace|staff|flail|hatchet|spear)-miss)\."),
     ("whoosh", HW + r"throwrelease\.ogg"),
+    ("whoosh", UF + r"(weapons/melee-(swoosh|throw)|seq/sword-fly)\."),
+    ("footsteps", UF + r"footsteps/(carpet|dirt|grass|gravel|metal|sand|snow|stone|tile|wood|linoleum)\d*\."),
+    ("footsteps", OA + r"player/footsteps/(boot|clank|energy|flesh|mech|step)\d"),
+    ("footsteps", NX + r"misc/(metal)?footstep\d"),
+    ("footsteps", MT + r"default/sounds/default_(dirt|glass|grass|gravel|hard|ice|metal|sand|snow|wood)_footstep"),
+]
+# Files that are cuts or takes of one recording session but do not share a stem: (path regex, group key template).
+# The class is appended to the key (a group holds one class).
+GROUP_RULES = [
+    (HW + r"voices/([^/_]+)[^/]*/", "hedgewars-voice:{1}"),  # a voice pack and its translations
+    (NX + r"player/([^/]+)/", "nexuiz-player:{1}"),  # one player model's voice
+    (OA + r"player/([^/]+)/(pain|death)", "openarena-player:{1}"),
+    (OA + r"weapons/([^/]+)/", "openarena-weapon:{1}"),  # machgf1b..4b, vulcanf1b..4b
+    (NX + r"weapons/([a-z]+)_(fire|impact)", "nexuiz-weapon:{1}"),  # campingrifle_fire, _fire2
+    (UF + r"(soldiers|civilians)/(?:civ)?(fem|male)", "ufoai-{1}:{2}"),  # one actor per sex and roster
+    (UF + r"weapons/bullet-([a-z]+)", "ufoai-gun:{1}"),  # bullet-rifle, -rifle-3x, -rifle-8x: bursts of one shot
+    (UF + r"ugv/diesel-", "ufoai-ugv:diesel"),
+    (MGU + r"([^/]+)/", "megaglest-unit:{1}"),  # one unit's sound set
+    (MGC + r"([a-z]+)_", "megaglest-common:{1}"),
+    (MGT + r"([a-z_]+)\.", "megaglest-tileset:{1}"),  # the same file name in every tileset
+    (WZ + r"taunts/(taunt\d)/", "warzone-taunt:{1}"),  # one speaker per folder
+    (GCM + r"LR(Bark)_", "gcompris-memory-sound:{1}"),  # LRBark_1_LA_cut, LRBark_3_LA_cut
 ]
 CLASSES = ["bird", "canine", "horse", "livestock", "insect", "laugh", "pain_cry", "explosion", "gunshot", "fire",
-           "water", "engine", "impact", "whoosh"]
+           "water", "engine", "impact", "whoosh", "footsteps"]
+MIN_GROUPS = 6
 CLIPS = {"full": {"train": 2000, "val": 300, "test": 600}, "quick": {"train": 200, "val": 60, "test": 120}}
 FRACTIONS = {"test": 0.25, "val": 0.15}
 MAX_EVENT = 4.0
+MAX_SOURCE = 30.0  # seconds of each (silence-trimmed) source kept
 
 
 def classify(rel):
@@ -85,36 +186,89 @@ def classify(rel):
 
 
 def group_of(rel, label):
-    """Files that are cuts of one recording share a group: hedgewars voice packs (and their translations) per class,
-    otherwise the path with the extension and a trailing number (-1, _2, 3) removed; wesnoth's .ogg/.wav twins too."""
-    m = re.search(r"voices/([^/_]+)[^/]*/", rel)
-    if m:
-        return f"hedgewars-voice:{m.group(1)}:{label}"
+    """Files that are cuts of one recording share a group: a GROUP_RULES match (a voice pack with its translations,
+    one player model, one unit's sound set, ...) per class, otherwise the path with the extension and a trailing
+    number (-1, _2, .3, 4) removed; wesnoth's .ogg/.wav twins too. See also merge_groups."""
+    for pattern, template in GROUP_RULES:
+        m = re.search(pattern, rel)
+        if m:
+            return template.format(*([None] + list(m.groups()))) + ":" + label
     stem = re.sub(r"\.(ogg|wav|oga)$", "", rel)
-    return re.sub(r"[-_]?\d+$", "", stem)
+    return re.sub(r"[-_.]?\d+$", "", stem)
+
+
+def envelope(x, rate=100, seconds=3.0):
+    """Unit-norm RMS envelope (100 frames/s) of the first seconds of x: a crude fingerprint of a recording."""
+    hop = hc.RATE // rate
+    frames = min(len(x) // hop, int(seconds * rate))
+    e = np.sqrt(np.mean(np.asarray(x[:frames * hop], dtype=np.float64).reshape(frames, hop) ** 2, axis=1))
+    e = e - e.mean()
+    return e / (np.linalg.norm(e) + 1e-12)
+
+
+def merge_groups(meta, audio):
+    """Merges groups of one class that probably hold the same recording, beyond what the path rules see:
+    - stem groups of one package whose file names agree (case-insensitive, without extension and trailing number):
+      scorched3d's apoc/none mods, wesnoth's core/campaigns, megaglest's tilesets;
+    - any two groups with a near-identical file: durations within 2 % and RMS envelopes (first 3 s) correlated
+      >= 0.95 (the same recording re-encoded or resampled in another package, e.g. Quake-derived firesoft.wav).
+    meta: rel -> (label, group); audio: rel -> samples. Returns meta with merged group names (the smallest name)."""
+    parent = {}
+
+    def find(g):
+        while parent.setdefault(g, g) != g:
+            g = parent[g]
+        return g
+
+    def union(g, h):
+        a, b = find(g), find(h)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    by_name = {}
+    for rel, (label, group) in sorted(meta.items()):
+        if ":" in group:
+            continue
+        name = re.sub(r"[-_.]?\d+$", "", re.sub(r"\.(ogg|wav|oga)$", "", os.path.basename(rel))).lower()
+        union(by_name.setdefault((rel.split("/")[0], label, name), group), group)
+    for label in CLASSES:
+        rels = sorted(r for r, (c, _) in meta.items() if c == label)
+        lengths = np.array([len(audio[r]) for r in rels], dtype=np.float64)
+        prints = [envelope(audio[r]) for r in rels]
+        for i in range(len(rels)):
+            for j in range(i + 1, len(rels)):
+                if abs(lengths[i] - lengths[j]) > 0.02 * max(lengths[i], lengths[j]):
+                    continue
+                n = min(len(prints[i]), len(prints[j]))
+                if n >= 10 and float(np.dot(prints[i][:n], prints[j][:n])) >= 0.95:
+                    union(meta[rels[i]][1], meta[rels[j]][1])
+    return {rel: (label, find(group)) for rel, (label, group) in meta.items()}
 
 
 def decode(job):
-    """Source file -> 44.1 kHz mono float (silence-trimmed), via sox; returns (rel, samples or None)."""
+    """Source file -> 44.1 kHz mono float32 (silence-trimmed, at most MAX_SOURCE s), via sox; returns
+    (rel, samples or None, why dropped)."""
     cache, rel = job
     out = os.path.join(cache, "decoded", hashlib.sha1(rel.encode()).hexdigest() + ".wav")
     if not os.path.exists(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        subprocess.run(["sox", "-V1", "-R", "-D", os.path.join(cache, rel), "-b", "16", "-c", "1", out + ".tmp.wav",
-                        "rate", "-v", str(hc.RATE)], check=True)
+        done = subprocess.run(["sox", "-V1", "-R", "-D", os.path.join(cache, rel), "-b", "16", "-c", "1",
+                               out + ".tmp.wav", "rate", "-v", str(hc.RATE)], capture_output=True, text=True)
+        if done.returncode != 0:
+            return rel, None, "sox cannot decode it: " + done.stderr.strip().replace("\n", " ")[:120]
         os.replace(out + ".tmp.wav", out)
     x, _ = hc.read_wav(out)
     x = hc.trim_silence(x, threshold_db=-40)
     if len(x) < 0.1 * hc.RATE or np.max(np.abs(x)) < 1e-3:
-        return rel, None
-    return rel, x
+        return rel, None, "silent or shorter than 0.1 s"
+    return rel, x[:int(MAX_SOURCE * hc.RATE)].astype(np.float32), ""  # events are <= 4 s; long ambiences are cut
 
 
 def split_groups(groups_by_class):
     split_of = {}
     for label in CLASSES:
         groups = sorted(groups_by_class[label])
-        assert len(groups) >= 3, f"class {label} has only {len(groups)} source groups"
+        assert len(groups) >= MIN_GROUPS, f"class {label} has only {len(groups)} source groups"
         order = [groups[i] for i in hc.rng_for("recorded-sounds", "split", label).permutation(len(groups))]
         n_test = max(1, round(FRACTIONS["test"] * len(groups)))
         n_val = max(1, round(FRACTIONS["val"] * len(groups)))
@@ -184,9 +338,9 @@ def main():
         decoded = pool.map(decode, [(cache, rel) for rel in files], chunksize=4)
 
     seen, kept, dropped = {}, [], []
-    for rel, x in decoded:
+    for rel, x, why in decoded:
         if x is None:
-            dropped.append((rel, "silent or shorter than 0.1 s"))
+            dropped.append((rel, why))
             continue
         digest = hashlib.sha1(np.round(x * 32767).astype("<i2").tobytes()).hexdigest()
         if digest in seen:
@@ -195,13 +349,14 @@ def main():
         seen[digest] = rel
         kept.append((rel, x))
 
-    groups_by_class = {c: set() for c in CLASSES}
     meta = {}
     for rel, _ in kept:
         label = classify(rel)
-        group = group_of(rel, label)
+        meta[rel] = (label, group_of(rel, label))
+    meta = merge_groups(meta, dict(kept))
+    groups_by_class = {c: set() for c in CLASSES}
+    for label, group in meta.values():
         groups_by_class[label].add(group)
-        meta[rel] = (label, group)
     split_of = split_groups(groups_by_class)
     # A group belongs to one class and one split; hence so does every file.
     group_class = {}

@@ -7,7 +7,8 @@ Run through bench/datasets/spoken-words.sh, which installs the synthesizers firs
 Voices are split, never clips: flite is test-only (all five voices); espeak-ng voices are accent+variant pairs and
 the accents AND the variants are partitioned (a test voice shares neither its accent nor its variant with any train
 voice); festival's ked is train, its kal and slt voices are val (so the kal and slt speakers, which flite also has,
-never reach train). OUT_ROOT/voices.csv lists every voice with its split; the script asserts disjointness.
+never reach train); festival's Czech, Finnish, Italian and Catalan voices (nine speakers, read from respellings) are
+train. OUT_ROOT/voices.csv lists every voice with its split; the script asserts disjointness.
 
 Each clip: 1.0 s, mono, 16-bit, 44.1 kHz; the word (silence-trimmed) at a seeded random offset, seeded gain, over
 seeded white/pink/brown noise at -55..-40 dBFS.
@@ -40,13 +41,27 @@ ESPEAK_VARIANTS = {
     "test": ["m7", "f3", "croak", "klatt2", "david"],
 }
 FLITE_VOICES = {"test": ["kal", "kal16", "awb", "rms", "slt"]}
-FESTIVAL_VOICES = {"train": ["ked_diphone"], "val": ["kal_diphone", "cmu_us_slt_arctic_hts"]}
+FESTIVAL_VOICES = {"train": ["ked_diphone", "czech_dita", "czech_krb", "czech_machac", "czech_ph", "suo_fi_lj_diphone",
+                             "hy_fi_mv_diphone", "lp_diphone", "pc_diphone", "upc_ca_ona_hts"],
+                   "val": ["kal_diphone", "cmu_us_slt_arctic_hts"]}
+# Festival's Czech, Finnish, Italian and Catalan voices read the English words from these respellings in their own
+# orthography (so they say the English word with their accent, rather than spell-reading it).
+RESPELL = {
+    "czech": dict(yes="jes", no="nou", up="ap", down="daun", left="left", right="rajt", on="on", off="of", stop="stop", go="gou"),
+    "finnish": dict(yes="jes", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
+    "italian": dict(yes="ies", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
+    "catalan": dict(yes="ies", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
+}
+LANGUAGE = {"czech_dita": "czech", "czech_krb": "czech", "czech_machac": "czech", "czech_ph": "czech",
+            "suo_fi_lj_diphone": "finnish", "hy_fi_mv_diphone": "finnish", "lp_diphone": "italian",
+            "pc_diphone": "italian", "upc_ca_ona_hts": "catalan"}
 # Renditions (speed/pitch draws) per voice per word.
 RENDITIONS = {"full": {"train": 5, "val": 8, "test": 4}, "quick": {"train": 1, "val": 2, "test": 1}}
 # The person behind each flite/festival voice (flite's kal/kal16 and festival's kal_diphone are one speaker, as are
 # flite's slt and festival's cmu_us_slt_arctic_hts).
 SPEAKER = {"kal": "kal", "kal16": "kal", "awb": "awb", "rms": "rms", "slt": "slt",
-           "ked_diphone": "ked", "kal_diphone": "kal", "cmu_us_slt_arctic_hts": "slt"}
+           "ked_diphone": "ked", "kal_diphone": "kal", "cmu_us_slt_arctic_hts": "slt",
+           **{v: v for v in LANGUAGE}}
 SECONDS = 1.0
 MAX_WORD = 0.95  # longer utterances are tempo-compressed to this length
 
@@ -88,7 +103,8 @@ def synthesize(voice, word, rendition, tmp):
         post = ["pitch", str(pitch_cents)]
     else:
         run(["text2wave", "-o", raw, "-eval", f"(voice_{speaker})",
-             "-eval", f"(Parameter.set 'Duration_Stretch {stretch:.3f})"], input=word.encode())
+             "-eval", f"(Parameter.set 'Duration_Stretch {stretch:.3f})"],
+            input=(RESPELL[LANGUAGE[speaker]][word] if speaker in LANGUAGE else word).encode())
         post = ["pitch", str(pitch_cents)]
     conv = os.path.join(tmp, "conv.wav")
     run(["sox", "-V1", "-R", "-D", raw, "-b", "16", "-c", "1", conv] + post + ["rate", "-v", str(hc.RATE)])

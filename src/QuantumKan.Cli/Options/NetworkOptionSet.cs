@@ -66,6 +66,8 @@ internal sealed class NetworkOptionSet
 
     public Option<int> TimeShift { get; } = new Option<int>("--time-shift") { Description = "Random circular time shift of training crops, up to ± this many frames.", DefaultValueFactory = _ => 0 }.InRange(0, 100_000);
 
+    public Option<double> LowPass { get; } = new Option<double>("--low-pass") { Description = "Probability that a training clip is band-limited: every mel band above a random cutoff flattened to its floor (lower sample rates, narrowband recordings).", DefaultValueFactory = _ => 0 }.InRange(0.0, 1.0);
+    public Option<double> LowPassMin { get; } = new Option<double>("--low-pass-min") { Description = "Lowest --low-pass cutoff, as a fraction of the mel bands.", DefaultValueFactory = _ => 0.4 }.InRange(0.01, 1.0);
     public Option<int> FrequencyShift { get; } = new Option<int>("--freq-shift") { Description = "Random shift of training clips along the mel axis, up to ± this many bands (pitch/formant perturbation).", DefaultValueFactory = _ => 0 }.InRange(0, 4096);
 
     public Option<double> GainDb { get; } = new Option<double>("--gain-db") { Description = "Random training gain, uniform in ± this many dB.", DefaultValueFactory = _ => 0 }.InRange(0, 120);
@@ -143,7 +145,7 @@ internal sealed class NetworkOptionSet
     public void AddTo(Command command)
     {
         Option[] options = [Encoder, SubtractClipMean, ClassifierHead, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
-            TimeShift, FrequencyShift, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
+            TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
         command.ValidateBy(r => Read(r));
@@ -173,6 +175,8 @@ internal sealed class NetworkOptionSet
                 TimeMaskWidth = r.GetValue(TimeMaskWidth),
                 TimeShift = r.GetValue(TimeShift),
                 FrequencyShift = r.GetValue(FrequencyShift),
+                LowPassProbability = r.GetValue(LowPass),
+                LowPassMinFraction = r.GetValue(LowPassMin),
                 GainDb = r.GetValue(GainDb),
                 MixupProbability = r.GetValue(Mixup),
                 MixupAlpha = r.GetValue(MixupAlpha),

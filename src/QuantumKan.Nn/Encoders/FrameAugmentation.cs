@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace QuantumKan.Nn.Encoders;
 
 /// <summary>
-/// Batch augmentation of log-mel frames with tensor ops (no per-clip loop): random gain, circular time shift,
-/// SpecAugment frequency and time masks, and mixup. Every draw comes from the <see cref="Generator"/> passed in (the
+/// Batch augmentation of log-mel frames with tensor ops (no per-clip loop): random gain, circular time shift, mel-axis
+/// shift, band limiting, SpecAugment frequency and time masks, and mixup. Every draw comes from the <see cref="Generator"/> passed in (the
 /// trainer derives one per batch from the run's seed and step, so augmentation is deterministic, resumes exactly, and
 /// neither disturbs nor is disturbed by other trainings in the process); null draws from torch's global generator.
 /// </summary>
@@ -44,6 +44,8 @@ public static class FrameAugmentation
             x = Shift(x, options.TimeShift, generator);
         if (options.FrequencyShift > 0)
             x = ShiftBands(x, options.FrequencyShift, generator);
+        if (options.LowPassProbability > 0)
+            x = LowPass(x, options.LowPassProbability, options.LowPassMinFraction, generator);
         for (int i = 0; i < options.FrequencyMasks; i++)
             x = x * KeepMask(batch, bands, options.FrequencyMaskWidth, x, generator).unsqueeze(1);   // (B, 1, M)
         for (int i = 0; i < options.TimeMasks; i++)
@@ -78,6 +80,20 @@ public static class FrameAugmentation
         var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);        // (B, 1)
         var index = (ScalarArithmetic.Arange(bands, ScalarType.Int64, x.device).unsqueeze(0) - shift).ClampTo(0L, bands - 1); // (B, M)
         return x.gather(2, index.unsqueeze(1).expand(batch, time, bands));
+    }
+
+    // With probability p per clip, bands m ≥ c_b (c_b uniform in [⌊f·M⌋, M)) become that band's minimum over the clip's
+    // frames: out[b, t, m] = min_t' x[b, t', m] for m ≥ c_b, else x[b, t, m]. Standardization is affine with a positive
+    // scale per band, so the floor is the same whether taken before or after it.
+    private static Tensor LowPass(Tensor x, double probability, double minFraction, Generator? generator)
+    {
+        long batch = x.shape[0], bands = x.shape[2];
+        long lowest = Math.Min(bands - 1, (long)Math.Floor(minFraction * bands));
+        var cutoff = randint(lowest, bands, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);   // (B, 1)
+        var apply = rand([batch, 1], device: x.device, generator: generator) < probability;                              // (B, 1)
+        var cut = arange(bands, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) >= cutoff;                        // (B, M)
+        var replace = cut.logical_and(apply).unsqueeze(1);                                                               // (B, 1, M)
+        return where(replace, x.amin([1], keepdim: true), x);
     }
 
     // (B, length) 1/0 mask that zeroes one random run of width uniform in [0, maxWidth] per clip.

@@ -29,6 +29,17 @@ public sealed record FrameAugmentationOptions
     /// </summary>
     public int FrequencyShift { get; init; }
 
+    /// <summary>
+    /// Band limiting: the probability that a clip loses everything above a random cutoff band, each band above it
+    /// replaced by its own minimum over the clip (a flat floor, what a recording made at a lower sample rate, a
+    /// telephone line or a narrowband codec leaves there). Cutoffs are uniform in
+    /// [<see cref="LowPassMinFraction"/>·M, M). Default 0.
+    /// </summary>
+    public double LowPassProbability { get; init; }
+
+    /// <summary>The lowest cutoff band of <see cref="LowPassProbability"/>, as a fraction of the mel bands. Default 0.4.</summary>
+    public double LowPassMinFraction { get; init; } = 0.4;
+
     /// <summary>Random gain, uniform in ± this many dB, added as log power to every frame (log-scale features). Default 0.</summary>
     public double GainDb { get; init; }
 
@@ -48,7 +59,8 @@ public sealed record FrameAugmentationOptions
     public bool MixupLabelUnion { get; init; } = true;
 
     /// <summary>Whether any augmentation is switched on.</summary>
-    public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || FrequencyShift > 0 || GainDb > 0 || MixupProbability > 0;
+    public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || FrequencyShift > 0 || GainDb > 0 || MixupProbability > 0 ||
+                             LowPassProbability > 0;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -60,6 +72,8 @@ public sealed record FrameAugmentationOptions
         Require(TimeShift >= 0, nameof(TimeShift), TimeShift, "must be ≥ 0");
         Require(FrequencyShift >= 0, nameof(FrequencyShift), FrequencyShift, "must be ≥ 0");
         Require(GainDb >= 0 && double.IsFinite(GainDb), nameof(GainDb), GainDb, "must be finite and ≥ 0");
+        Require(LowPassProbability is >= 0 and <= 1, nameof(LowPassProbability), LowPassProbability, "must be in [0, 1]");
+        Require(LowPassMinFraction is > 0 and <= 1, nameof(LowPassMinFraction), LowPassMinFraction, "must be in (0, 1]");
         Require(MixupProbability is >= 0 and <= 1, nameof(MixupProbability), MixupProbability, "must be in [0, 1]");
         Require(MixupAlpha > 0 && double.IsFinite(MixupAlpha), nameof(MixupAlpha), MixupAlpha, "must be finite and > 0");
     }

@@ -106,4 +106,28 @@ public class FrameAugmentationTests
         }
         Assert.True(shifted > 0);
     }
+
+    [Fact]
+    public void LowPass_FlattensEveryBandAboveEachClipsCutoff_ToThatBandsFloor()
+    {
+        var options = new FrameAugmentationOptions { LowPassProbability = 0.5, LowPassMinFraction = 0.5 };
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var frames = randn(64, 12, 10);
+        var (x, _) = FrameAugmentation.Apply(frames, ones(64, 1), options, multiLabel: true);
+        var floor = frames.amin([1], keepdim: true).expand_as(frames);
+        int limited = 0;
+        for (int b = 0; b < 64; b++)
+        {
+            var changed = x[b].ne(frames[b]).any(0);                                    // (M) bands that changed
+            if (!changed.any().item<bool>())
+                continue;
+            limited++;
+            long cutoff = changed.nonzero()[0, 0].item<long>();
+            Assert.InRange(cutoff, 5, 9);                                                // ⌊0.5·10⌋ … M − 1
+            Assert.True(x[b, .., (int)cutoff..].eq(floor[b, .., (int)cutoff..]).all().item<bool>(), $"clip {b}: bands above the cutoff are not the floor");
+            Assert.True(x[b, .., ..(int)cutoff].eq(frames[b, .., ..(int)cutoff]).all().item<bool>(), $"clip {b}: a band below the cutoff changed");
+        }
+        Assert.InRange(limited, 16, 48);                                                 // about half of 64 clips
+    }
 }
