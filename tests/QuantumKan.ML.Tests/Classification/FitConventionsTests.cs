@@ -61,8 +61,10 @@ public class FitConventionsTests
         options.CancellationToken = cts.Token;
 
         var pipeline = featurize.Append(ml.MultiLabelClassification().Trainers.QuantumKan(options));
-        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(Rows(200))));
-        Assert.Equal(10, featurized); // not 200: the pass stopped at the row after the cancel
+        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(Rows(5000))));
+        // Not all 5000: the pass stopped at the row after the cancel. ML.NET's cursor featurizes a bounded batch ahead
+        // on background threads, so a few more than 10 rows may have been mapped, never the whole set.
+        Assert.InRange(Volatile.Read(ref featurized), 10, 1000);
     }
 
     [Fact]
