@@ -36,7 +36,8 @@ internal static class NativeLoadDiagnosis
         var existing = folders.Where(Directory.Exists).Distinct().ToList();
         string? bridge = existing.Select(f => Path.Combine(f, Bridge)).FirstOrDefault(File.Exists);
         bool backend = existing.Any(f => File.Exists(Path.Combine(f, "libtorch_cpu.so")) || File.Exists(Path.Combine(f, "libtorch.so")));
-        var torchSharpSays = Innermost(failure).Message;
+        // TorchSharp's first line only: the rest of its message suggests packages that are not the fix here.
+        var torchSharpSays = Innermost(failure).Message.Split('\n', 2)[0].Trim();
 
         if (bridge is not null && OperatingSystem.IsLinux())
         {
