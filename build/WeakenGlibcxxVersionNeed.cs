@@ -1,14 +1,17 @@
-// Shared by build/LibTorchSharpGlibcxx.targets (compiled into an MSBuild inline task) and by
-// tests/QuantumKan.Core.Tests (compiled with QK_TESTS), so the tests check the very code the build runs.
+// Shared by build/LibTorchSharpGlibcxx.targets (compiled into an MSBuild inline task, in this repository and, as the
+// QuantumKan.Core package's buildTransitive targets, in every consumer's build) and by src/QuantumKan.Core (compiled
+// with QK_CORE, where TorchRuntime uses it to explain a failed native load; its tests reach it there), so the tests
+// check the very code the build runs.
 // Kept to C# that compiles against netstandard2.0, as RoslynCodeTaskFactory requires.
 // No served tool edits Vernaux flags (patchelf cannot), hence this small hand-written ELF reader.
-#if QK_TESTS
+#if QK_CORE
 #nullable disable // the inline-task compiler predates nullable annotations; this file stays oblivious
 #endif
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
-#if !QK_TESTS
+#if !QK_CORE
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -56,7 +59,12 @@ public class WeakenGlibcxxVersionNeed : Task
 #endif
 
 /// <summary>Reads and edits the version-needed records (.gnu.version_r) of a 64-bit little-endian ELF file.</summary>
-public static class ElfVersionNeed
+#if QK_CORE
+internal
+#else
+public
+#endif
+static class ElfVersionNeed
 {
     public const string Patched = "patched";
     public const string AlreadyWeak = "already-weak";
@@ -69,6 +77,13 @@ public static class ElfVersionNeed
     public static string SystemLibStdCxxDefining(string versionName)
     {
         var needle = Encoding.ASCII.GetBytes(versionName + "\0");
+        string path = SystemLibStdCxx();
+        return path != null && IndexOf(File.ReadAllBytes(path), needle) >= 0 ? path : null;
+    }
+
+    /// <summary>The path of the system libstdc++ (the first of the usual places that has one), else null.</summary>
+    public static string SystemLibStdCxx()
+    {
         string[] candidates =
         {
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6",
@@ -77,9 +92,8 @@ public static class ElfVersionNeed
         };
         foreach (var candidate in candidates)
         {
-            if (!File.Exists(candidate))
-                continue;
-            return IndexOf(File.ReadAllBytes(candidate), needle) >= 0 ? candidate : null;
+            if (File.Exists(candidate))
+                return candidate;
         }
         return null;
     }
@@ -93,7 +107,59 @@ public static class ElfVersionNeed
     /// <summary>Like <see cref="Weaken"/> but changes nothing: <see cref="Patched"/> means "would be patched".</summary>
     public static string Inspect(byte[] b, string versionName) => Visit(b, versionName, weaken: false);
 
+    /// <summary>One version-needed entry: the library it is needed from, the version name, and whether it is weak.</summary>
+    public sealed class Need
+    {
+        public string File;
+        public string Version;
+        public bool Weak;
+    }
+
+    /// <summary>
+    /// Every version-needed entry of the file, in file order, or null when the file cannot be read as a 64-bit
+    /// little-endian ELF file (<paramref name="error"/> then says why).
+    /// </summary>
+    public static List<Need> Needs(byte[] b, out string error)
+    {
+        var needs = new List<Need>();
+        error = Walk(b, (file, version, flagsAt) =>
+        {
+            needs.Add(new Need { File = file, Version = version, Weak = (BitConverter.ToUInt16(b, flagsAt) & VerFlgWeak) != 0 });
+            return false;
+        });
+        return error == null ? needs : null;
+    }
+
     private static string Visit(byte[] b, string versionName, bool weaken)
+    {
+        string outcome = Absent;
+        string error = Walk(b, (file, version, flagsAt) =>
+        {
+            if (version != versionName)
+                return false;
+            ushort flags = BitConverter.ToUInt16(b, flagsAt);
+            if ((flags & VerFlgWeak) != 0)
+            {
+                outcome = AlreadyWeak;
+                return true;
+            }
+            if (weaken)
+            {
+                flags |= VerFlgWeak;
+                b[flagsAt] = (byte)(flags & 0xff);
+                b[flagsAt + 1] = (byte)(flags >> 8);
+            }
+            outcome = Patched;
+            return true;
+        });
+        return error ?? outcome;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/>(file, version name, offset of the Vernaux flags field) for each version-needed
+    /// entry until it returns true. Returns null, or why the file could not be read.
+    /// </summary>
+    private static string Walk(byte[] b, Func<string, string, int, bool> visit)
     {
         if (b.Length < 64 || b[0] != 0x7f || b[1] != (byte)'E' || b[2] != (byte)'L' || b[3] != (byte)'F')
             return "not an ELF file";
@@ -122,32 +188,21 @@ public static class ElfVersionNeed
                 if (vn < off || vn + 16 > off + size)
                     return "bad Verneed record";
                 int cnt = BitConverter.ToUInt16(b, (int)vn + 2);
+                string file = ReadString(b, strOff + BitConverter.ToUInt32(b, (int)vn + 4));
                 uint aux = BitConverter.ToUInt32(b, (int)vn + 8);
                 uint next = BitConverter.ToUInt32(b, (int)vn + 12);
+                if (file == null)
+                    return "bad string offset";
                 long va = vn + aux;
                 for (int a = 0; a < cnt; a++)
                 {
                     if (va < off || va + 16 > off + size)
                         return "bad Vernaux record";
-                    ushort flags = BitConverter.ToUInt16(b, (int)va + 4);
-                    long s = strOff + BitConverter.ToUInt32(b, (int)va + 8);
-                    if (s < 0 || s >= b.Length)
+                    string version = ReadString(b, strOff + BitConverter.ToUInt32(b, (int)va + 8));
+                    if (version == null)
                         return "bad string offset";
-                    int e = (int)s;
-                    while (e < b.Length && b[e] != 0)
-                        e++;
-                    if (Encoding.ASCII.GetString(b, (int)s, e - (int)s) == versionName)
-                    {
-                        if ((flags & VerFlgWeak) != 0)
-                            return AlreadyWeak;
-                        if (weaken)
-                        {
-                            flags |= VerFlgWeak;
-                            b[va + 4] = (byte)(flags & 0xff);
-                            b[va + 5] = (byte)(flags >> 8);
-                        }
-                        return Patched;
-                    }
+                    if (visit(file, version, (int)va + 4))
+                        return null;
                     uint anext = BitConverter.ToUInt32(b, (int)va + 12);
                     if (anext == 0)
                         break;
@@ -158,7 +213,17 @@ public static class ElfVersionNeed
                 vn += next;
             }
         }
-        return Absent;
+        return null;
+    }
+
+    private static string ReadString(byte[] b, long s)
+    {
+        if (s < 0 || s >= b.Length)
+            return null;
+        int e = (int)s;
+        while (e < b.Length && b[e] != 0)
+            e++;
+        return Encoding.ASCII.GetString(b, (int)s, e - (int)s);
     }
 
     public static int IndexOf(byte[] haystack, byte[] needle)

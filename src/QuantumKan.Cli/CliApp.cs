@@ -59,6 +59,9 @@ public static class CliApp
         var root = BuildRoot(console);
         var parse = root.Parse(args);
         var errors = parse.Errors.Select(e => e.Message).ToList();
+        if (parse.CommandResult.Command == root && parse.UnmatchedTokens.FirstOrDefault() is { } unknown
+            && CommandValidation.ClosestCommand(root, unknown) is { } suggestion)
+            errors.Add($"'{unknown}' is not a command. Did you mean '{suggestion}'?");
         // Checks across options only apply when the command itself runs (not for --help or --version).
         if (errors.Count == 0 && parse.Action == parse.CommandResult.Command.Action)
             errors.AddRange(CommandValidation.Errors(parse.CommandResult));

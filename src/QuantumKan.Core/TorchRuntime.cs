@@ -45,6 +45,7 @@ public static class TorchRuntime
     /// Prepares the environment, loads libtorch, and applies the default intra-op thread count
     /// (<c>QKAN_NUM_THREADS</c> when set, otherwise the number of logical processors). Safe to call often.
     /// </summary>
+    /// <exception cref="TorchNativeLoadException">libtorch's natives could not be loaded; the message says why and the fix.</exception>
     public static void EnsureInitialized()
     {
         if (Volatile.Read(ref _initialized))
@@ -57,7 +58,16 @@ public static class TorchRuntime
             int threads = Environment.ProcessorCount;
             if (int.TryParse(Environment.GetEnvironmentVariable("QKAN_NUM_THREADS"), out var fromEnv) && fromEnv > 0)
                 threads = fromEnv;
-            torch.set_num_threads(threads);
+            try
+            {
+                torch.set_num_threads(threads); // the first call into libtorch: loads the natives
+            }
+            catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)
+            {
+                throw new TorchNativeLoadException(
+                    NativeLoadDiagnosis.Describe(e, NativeLoadDiagnosis.NativeFolders(AppContext.BaseDirectory),
+                        v => ElfVersionNeed.SystemLibStdCxxDefining(v) is not null, ElfVersionNeed.SystemLibStdCxx()), e);
+            }
             Volatile.Write(ref _initialized, true);
         }
     }

@@ -1,8 +1,9 @@
-using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.ML.Persistence;
+using QuantumKan.ML;
 
-namespace QuantumKan.ML;
+// ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
+namespace Microsoft.ML;
 
 /// <summary>Makes an <see cref="MLContext"/> able to load models that contain QuantumKan transformers.</summary>
 public static class QuantumKanRegistration

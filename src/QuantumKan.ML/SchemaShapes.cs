@@ -19,17 +19,23 @@ internal static class SchemaShapes
         return col;
     }
 
-    /// <summary>The input shape with <paramref name="outputs"/> appended (replacing same-named columns).</summary>
+    /// <summary>
+    /// The input shape with <paramref name="outputs"/> appended (replacing same-named columns), each with the kinds and
+    /// types of its annotations, so estimators appended after (MapKeyToValue needs KeyValues) check before Fit.
+    /// </summary>
     public static SchemaShape Append(SchemaShape input, IEnumerable<OutputColumn> outputs)
     {
         var columns = input.ToDictionary(c => c.Name);
         foreach (var o in outputs)
-            columns[o.Name] = ToShape(o.Type, o.Name);
+            columns[o.Name] = ToShape(o.Type, o.Name, o.Annotations);
         return new SchemaShape(columns.Values);
     }
 
-    public static SchemaShape.Column ToShape(DataViewType type, string name)
+    public static SchemaShape.Column ToShape(DataViewType type, string name, DataViewSchema.Annotations? annotations = null)
     {
+        var annotationShape = annotations is null || annotations.Schema.Count == 0
+            ? null
+            : new SchemaShape(annotations.Schema.Select(a => ToShape(a.Type, a.Name)));
         var kind = type switch
         {
             VectorDataViewType v when v.IsKnownSize => SchemaShape.Column.VectorKind.Vector,
@@ -39,8 +45,8 @@ internal static class SchemaShapes
         var item = type is VectorDataViewType vt ? vt.ItemType : type;
         // ML.NET describes a key column by its raw number type plus isKey; passing the key type itself is rejected.
         return item is KeyDataViewType key
-            ? MlNetInternals.NewSchemaShapeColumn(name, kind, KeyRawType(key), isKey: true, annotations: null)
-            : MlNetInternals.NewSchemaShapeColumn(name, kind, item, isKey: false, annotations: null);
+            ? MlNetInternals.NewSchemaShapeColumn(name, kind, KeyRawType(key), isKey: true, annotations: annotationShape)
+            : MlNetInternals.NewSchemaShapeColumn(name, kind, item, isKey: false, annotations: annotationShape);
     }
 
     private static DataViewType KeyRawType(KeyDataViewType key) => key.RawType switch

@@ -21,6 +21,7 @@ internal static class PredictCommand
         var json = new Option<bool>("--json") { Description = "Write JSON: per clip the top labels and every class score (floats in round-trip form)." };
 
         var command = new Command("predict", "Classify WAV files with a saved model: the top-k labels and their scores.") { model, wavs, top, json };
+        command.RejectDashedPaths(wavs);
         command.SetAction(parse =>
         {
             var loaded = AudioClassifierModel.Load(new MLContext(seed: 1), parse.GetValue(model)!);

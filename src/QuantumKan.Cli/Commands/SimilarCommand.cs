@@ -87,7 +87,13 @@ internal static class SimilarCommand
 
     private static void Write(CliConsole console, string query, Match[] matches)
     {
-        var table = new Table { Border = console.TableBorder, Title = new TableTitle(Markup.Escape($"Most similar to {query}")) };
+        var table = new Table
+        {
+            Border = console.TableBorder,
+            Title = new TableTitle(Markup.Escape($"Most similar to {query}")),
+            // Fidelity is a product over the embedding's modes, so it falls off fast; ln F keeps distant clips comparable.
+            Caption = new TableTitle("fidelity F = |⟨query|clip⟩|², Born-rule overlap of the quantum embeddings, 1 for the same sound; ln F = its natural log"),
+        };
         table.AddColumn(new TableColumn("rank").RightAligned());
         table.AddColumn(new TableColumn("fidelity").RightAligned());
         table.AddColumn(new TableColumn("ln F").RightAligned());

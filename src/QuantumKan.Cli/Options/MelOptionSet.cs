@@ -35,6 +35,8 @@ internal sealed class MelOptionSet
                 : "Feature layout: Frames, Pooled, FixedFrames or Patches.",
             DefaultValueFactory = _ => defaults.Layout,
         };
+        if (fixedSizeOnly)
+            Layout.HelpName = "Pooled|FixedFrames"; // help would otherwise list every layout, and training refuses the others
         Segments = new Option<int>("--segments") { Description = $"Pooled layout: equal time segments pooled separately, in order (keeps temporal order).", DefaultValueFactory = _ => defaults.PoolingSegments };
         Statistics = new Option<PoolingStatistics>("--stats")
         {
@@ -46,6 +48,22 @@ internal sealed class MelOptionSet
         Frames = new Option<int>("--frames") { Description = $"FixedFrames layout: frames kept per clip (cropped or tiled).", DefaultValueFactory = _ => defaults.FixedFrames };
         PatchSeconds = new Option<double>("--patch-seconds") { Description = $"Patches layout: patch length in seconds.", DefaultValueFactory = _ => defaults.PatchSeconds };
         PatchOverlap = new Option<double>("--patch-overlap") { Description = $"Patches layout: overlap between patches in [0, 1).", DefaultValueFactory = _ => defaults.PatchOverlap };
+        PatchCount = new Option<int>("--patch-count") { Description = "Patches layout: patches per clip (cropped or tiled); 0 keeps every patch.", DefaultValueFactory = _ => defaults.PatchCount };
+        WindowLength = new Option<int?>("--win-length") { Description = "Hann window length in samples (zero-padded to --n-fft). Default: --n-fft." };
+        Center = new Option<bool>("--center") { Description = "Pad the signal by n_fft/2 on both sides so frame t is centred at t·hop (torchaudio's center).", DefaultValueFactory = _ => defaults.Center };
+        PadMode = new Option<PadMode>("--pad-mode") { Description = "Padding when --center is on: Reflect or Constant (zeros).", DefaultValueFactory = _ => defaults.PadMode };
+        Power = new Option<int>("--power") { Description = "Spectrogram exponent: 1 (magnitude) or 2 (power).", DefaultValueFactory = _ => defaults.Power };
+        Norm = new Option<MelNorm>("--norm") { Description = "Mel filter normalization: None or Slaney (area-normalized, librosa/torchaudio norm='slaney').", DefaultValueFactory = _ => defaults.MelNorm };
+        LogOffset = new Option<double>("--log-offset") { Description = "Log scale: the offset in ln(x + offset).", DefaultValueFactory = _ => defaults.LogOffset };
+        Amin = new Option<double>("--amin") { Description = "Decibels scale: the floor applied before 10·log10.", DefaultValueFactory = _ => defaults.Amin };
+        // Text, not double?: System.CommandLine cannot hand back a null from a custom parser for 'none'.
+        TopDb = new Option<string>("--top-db")
+        {
+            Description = "Decibels scale: clamp to this many dB below the clip's peak; 'none' for no clamp.",
+            HelpName = "dB|none",
+            DefaultValueFactory = _ => defaults.TopDb is { } db ? db.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none",
+        };
+        ShortClipFill = new Option<ShortClipFill>("--short-clip-fill") { Description = "FixedFrames and Patches layouts: fill a clip shorter than needed by Tile (repeat) or Pad (log-mel floor).", DefaultValueFactory = _ => defaults.ShortClipFill };
     }
 
     public Option<int> SampleRate { get; }
@@ -62,17 +80,43 @@ internal sealed class MelOptionSet
     public Option<int> Frames { get; }
     public Option<double> PatchSeconds { get; }
     public Option<double> PatchOverlap { get; }
+    public Option<int> PatchCount { get; }
+    public Option<int?> WindowLength { get; }
+    public Option<bool> Center { get; }
+    public Option<PadMode> PadMode { get; }
+    public Option<int> Power { get; }
+    public Option<MelNorm> Norm { get; }
+    public Option<double> LogOffset { get; }
+    public Option<double> Amin { get; }
+    public Option<string> TopDb { get; }
+    public Option<ShortClipFill> ShortClipFill { get; }
+
+    /// <summary>The option of each <see cref="LogMelOptions"/> field this set exposes, by field name.</summary>
+    public IReadOnlyDictionary<string, Option> OptionsByField => new Dictionary<string, Option>
+    {
+        [nameof(LogMelOptions.SampleRate)] = SampleRate, [nameof(LogMelOptions.MelBands)] = Mels, [nameof(LogMelOptions.FftSize)] = FftSize,
+        [nameof(LogMelOptions.WindowLength)] = WindowLength, [nameof(LogMelOptions.HopLength)] = Hop, [nameof(LogMelOptions.FMin)] = FMin,
+        [nameof(LogMelOptions.FMax)] = FMax, [nameof(LogMelOptions.Center)] = Center, [nameof(LogMelOptions.PadMode)] = PadMode,
+        [nameof(LogMelOptions.Power)] = Power, [nameof(LogMelOptions.MelScale)] = MelScale, [nameof(LogMelOptions.MelNorm)] = Norm,
+        [nameof(LogMelOptions.OutputScale)] = Scale, [nameof(LogMelOptions.LogOffset)] = LogOffset, [nameof(LogMelOptions.Amin)] = Amin,
+        [nameof(LogMelOptions.TopDb)] = TopDb, [nameof(LogMelOptions.Layout)] = Layout, [nameof(LogMelOptions.PoolingStatistics)] = Statistics,
+        [nameof(LogMelOptions.PoolingSegments)] = Segments, [nameof(LogMelOptions.FixedFrames)] = Frames,
+        [nameof(LogMelOptions.ShortClipFill)] = ShortClipFill, [nameof(LogMelOptions.PatchSeconds)] = PatchSeconds,
+        [nameof(LogMelOptions.PatchOverlap)] = PatchOverlap, [nameof(LogMelOptions.PatchCount)] = PatchCount,
+    };
 
     /// <summary>Adds the options to a command and validates their combination at parse time.</summary>
     public void AddTo(Command command)
     {
-        Option[] options = [SampleRate, Mels, FftSize, Hop, FMin, FMax, Scale, MelScale, Layout, Segments, Statistics, Frames];
+        Option[] options = [SampleRate, Mels, FftSize, WindowLength, Hop, FMin, FMax, Center, PadMode, Power, Norm, Scale, MelScale,
+            LogOffset, Amin, TopDb, Layout, Segments, Statistics, Frames, ShortClipFill];
         foreach (var option in options)
             command.Options.Add(option);
         if (!_fixedSizeOnly)
         {
             command.Options.Add(PatchSeconds);
             command.Options.Add(PatchOverlap);
+            command.Options.Add(PatchCount);
         }
         command.ValidateBy(r => Read(r));
     }
@@ -89,7 +133,16 @@ internal sealed class MelOptionSet
             SampleRate = r.GetValue(SampleRate),
             MelBands = r.GetValue(Mels),
             FftSize = r.GetValue(FftSize),
+            WindowLength = r.GetValue(WindowLength),
             HopLength = r.GetValue(Hop),
+            Center = r.GetValue(Center),
+            PadMode = r.GetValue(PadMode),
+            Power = r.GetValue(Power),
+            MelNorm = r.GetValue(Norm),
+            LogOffset = r.GetValue(LogOffset),
+            Amin = r.GetValue(Amin),
+            TopDb = ParseTopDb(r.GetValue(TopDb)),
+            ShortClipFill = r.GetValue(ShortClipFill),
             FMin = r.GetValue(FMin),
             FMax = r.GetValue(FMax),
             OutputScale = r.GetValue(Scale),
@@ -100,6 +153,7 @@ internal sealed class MelOptionSet
             FixedFrames = r.GetValue(Frames),
             PatchSeconds = _fixedSizeOnly ? _defaults.PatchSeconds : r.GetValue(PatchSeconds),
             PatchOverlap = _fixedSizeOnly ? _defaults.PatchOverlap : r.GetValue(PatchOverlap),
+            PatchCount = _fixedSizeOnly ? _defaults.PatchCount : r.GetValue(PatchCount),
         };
         try
         {
@@ -113,21 +167,17 @@ internal sealed class MelOptionSet
         return options;
     }
 
-    private string OptionFor(string? field) => field switch
+    private string OptionFor(string? field) =>
+        field is not null && OptionsByField.TryGetValue(field, out var option) ? option.Name : "mel options";
+
+    private static double? ParseTopDb(string? text)
     {
-        nameof(LogMelOptions.SampleRate) => SampleRate.Name,
-        nameof(LogMelOptions.MelBands) => Mels.Name,
-        nameof(LogMelOptions.FftSize) or nameof(LogMelOptions.WindowLength) => FftSize.Name,
-        nameof(LogMelOptions.HopLength) => Hop.Name,
-        nameof(LogMelOptions.FMin) => FMin.Name,
-        nameof(LogMelOptions.FMax) => FMax.Name,
-        nameof(LogMelOptions.PoolingSegments) => Segments.Name,
-        nameof(LogMelOptions.PoolingStatistics) => Statistics.Name,
-        nameof(LogMelOptions.FixedFrames) => Frames.Name,
-        nameof(LogMelOptions.PatchSeconds) => PatchSeconds.Name,
-        nameof(LogMelOptions.PatchOverlap) => PatchOverlap.Name,
-        _ => "mel options",
-    };
+        if (text is null || text.Equals("none", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var db))
+            return db;
+        throw new ArgumentException($"--top-db takes a number of dB or 'none', got '{text}'.");
+    }
 
     private static PoolingStatistics ParseStatistics(ArgumentResult result)
     {

@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.Cli.Presentation;
 using QuantumKan.ML.Classification;

@@ -1,8 +1,9 @@
-using Microsoft.ML;
 using QuantumKan.Audio.Mel;
 using QuantumKan.ML.Persistence;
+using QuantumKan.ML.Audio;
 
-namespace QuantumKan.ML.Audio;
+// ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
+namespace Microsoft.ML;
 
 /// <summary>Audio transforms on <c>mlContext.Transforms</c>: <c>LoadAudio</c> and <c>MelSpectrogram</c>.</summary>
 public static class AudioCatalog
@@ -36,11 +37,11 @@ public static class AudioCatalog
 
     /// <summary>Log-mel features of a column of mono samples.</summary>
     /// <param name="catalog">The transforms catalog.</param>
-    /// <param name="outputColumnName">Output column: Single vector (known size for pooled, fixed-frame or fixed-patch-count layouts).</param>
+    /// <param name="outputColumnName">Output column: Single vector (known size for pooled, fixed-frame or fixed-patch-count layouts). Default "Features", what the trainers read.</param>
     /// <param name="inputColumnName">Input column of mono samples (Single vector) at the options' sample rate. Default "Audio".</param>
     /// <param name="options">Front-end parameters; null means <see cref="LogMelOptions"/>' defaults (16 kHz, n_fft 512, hop 160, 64 htk mels, ln(x + 1e-6), every frame).</param>
     /// <returns>The estimator.</returns>
-    public static MelSpectrogramEstimator MelSpectrogram(this TransformsCatalog catalog, string outputColumnName = "Mel", string inputColumnName = "Audio",
+    public static MelSpectrogramEstimator MelSpectrogram(this TransformsCatalog catalog, string outputColumnName = "Features", string inputColumnName = "Audio",
         LogMelOptions? options = null) =>
         catalog.MelSpectrogram(new MelSpectrogramOptions(options ?? new LogMelOptions())
         {

@@ -8,8 +8,8 @@ namespace QuantumKan.ML.Audio;
 /// </summary>
 public sealed record MelSpectrogramOptions : LogMelOptions
 {
-    /// <summary>Name of the output column: a Single vector laid out per <see cref="LogMelOptions.Layout"/>. Default "Mel".</summary>
-    public string OutputColumnName { get; init; } = "Mel";
+    /// <summary>Name of the output column: a Single vector laid out per <see cref="LogMelOptions.Layout"/>. Default "Features", what the trainers read.</summary>
+    public string OutputColumnName { get; init; } = "Features";
 
     /// <summary>Name of the input column: a Single vector of mono samples at <see cref="LogMelOptions.SampleRate"/>. Default "Audio".</summary>
     public string InputColumnName { get; init; } = "Audio";

@@ -96,14 +96,14 @@ internal sealed class ClassifierMapper : BoundRowMapper
         return best;
     }
 
-    private static DataViewSchema.Annotations SlotNames(IReadOnlyList<string> names)
+    internal static DataViewSchema.Annotations SlotNames(IReadOnlyList<string> names)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Count), (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> dst) => Text(names, ref dst)));
         return builder.ToAnnotations();
     }
 
-    private static DataViewSchema.Annotations KeyValues(IReadOnlyList<string> names)
+    internal static DataViewSchema.Annotations KeyValues(IReadOnlyList<string> names)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, names.Count), (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> dst) => Text(names, ref dst)));

@@ -30,7 +30,7 @@ internal static class ClassifierTraining
         if (continueFrom is not null && labels.ClassCount != continueFrom.ClassNames.Count)
             throw new ArgumentException($"Label column '{labels.Column.Name}' has {labels.ClassCount} classes; the model being continued has {continueFrom.ClassNames.Count}.");
 
-        var all = Read(data, features, labels);
+        var all = Read(data, features, labels, CancellationCheck(host, options));
         if (all.Count == 0)
             throw new ArgumentException("The training data has no rows.");
         IFeatureSource train = all;
@@ -38,13 +38,17 @@ internal static class ClassifierTraining
         if (options.ValidationData is not null)
         {
             var validationFeatures = FeatureColumn.ForInference(options.ValidationData.Schema, options.FeatureColumnName, features.Size);
-            validation = Read(options.ValidationData, validationFeatures, ClassifierLabels.Bind(options.ValidationData.Schema, options, task));
+            validation = Read(options.ValidationData, validationFeatures, ClassifierLabels.Bind(options.ValidationData.Schema, options, task),
+                CancellationCheck(host, options));
         }
         else
         {
             // A seeded hold-out: the same MLContext seed and data give the same split.
             if (options.ValidationFraction > 0 && all.Count > 1)
+            {
                 (train, validation) = HoldOutSplit.Split(all, options.ValidationFraction, host.Rand.NextInt64());
+                LogHoldOut(host, options, validation.Count, all.Count);
+            }
         }
 
         return TrainOnSources(host, task, options, train, validation is { Count: > 0 } ? validation : null, labels.ClassNames, continueFrom);
@@ -160,7 +164,7 @@ internal static class ClassifierTraining
         IDataView data, int bands, QuantumKanClassifierTransformer? continueFrom)
     {
         var labels = ClassifierLabels.Bind(data.Schema, options, task);
-        var all = ReadFrames(data, FeatureColumn.ForFrames(data.Schema, options.FeatureColumnName, bands), labels);
+        var all = ReadFrames(data, FeatureColumn.ForFrames(data.Schema, options.FeatureColumnName, bands), labels, CancellationCheck(host, options));
         if (all.Count == 0)
             throw new ArgumentException("The training data has no rows.");
         if (continueFrom is not null && labels.ClassCount != continueFrom.ClassNames.Count)
@@ -169,30 +173,58 @@ internal static class ClassifierTraining
         FrameClips? validation = null;
         if (options.ValidationData is not null)
             validation = ReadFrames(options.ValidationData, FeatureColumn.ForFrames(options.ValidationData.Schema, options.FeatureColumnName, bands),
-                ClassifierLabels.Bind(options.ValidationData.Schema, options, task));
+                ClassifierLabels.Bind(options.ValidationData.Schema, options, task), CancellationCheck(host, options));
         else if (options.ValidationFraction > 0 && all.Count > 1)
+        {
             (train, validation) = all.HoldOut(options.ValidationFraction, host.Rand.NextInt64());
+            LogHoldOut(host, options, validation.Count, all.Count);
+        }
         return TrainOnFrames(host, task, options, train, validation, labels.ClassNames, continueFrom);
     }
 
-    private static FrameClips ReadFrames(IDataView data, FeatureColumn features, ClassifierLabels labels)
+    /// <summary>
+    /// Says on ML.NET's log that part of the training rows became the validation set, and how to change that: the
+    /// hold-out is <see cref="QuantumKanClassifierOptions.ValidationFraction"/>, applied only without ValidationData.
+    /// </summary>
+    private static void LogHoldOut(IHost host, QuantumKanClassifierOptions options, int heldOut, int rows)
+    {
+        using var channel = host.Start("QuantumKan validation");
+        channel.Info(MessageSensitivity.None, $"No ValidationData given: {heldOut} of {rows} training rows (ValidationFraction = {options.ValidationFraction}) " +
+                     "are held out for validation and early stopping. Set ValidationData, or ValidationFraction = 0 to train on every row.");
+    }
+
+    /// <summary>
+    /// Throws when <see cref="QuantumKanClassifierOptions.CancellationToken"/> or ML.NET's cancel
+    /// (MLContext.CancelExecution) asks to stop; run before each row is featurized, so neither waits for a whole pass.
+    /// </summary>
+    private static Action CancellationCheck(IHost host, QuantumKanClassifierOptions options) => () =>
+    {
+        options.CancellationToken.ThrowIfCancellationRequested();
+        if (MlNetInternals.IsCanceled(host))
+            throw new OperationCanceledException("MLContext.CancelExecution() was called.");
+    };
+
+    private static FrameClips ReadFrames(IDataView data, FeatureColumn features, ClassifierLabels labels, Action checkCancelled)
     {
         var clips = new List<float[]>();
         var hot = new List<float>();
         using var cursor = data.GetRowCursor([features.Column, labels.Column]);
         var readFrames = features.CreateFrameReader(cursor);
         var readLabel = labels.CreateReader(cursor);
-        while (cursor.MoveNext())
+        while (true)
         {
+            checkCancelled();
+            if (!cursor.MoveNext())
+                break;
             clips.Add(readFrames.Read());
             hot.AddRange(readLabel());
         }
         return new FrameClips(new InMemoryFrameStore(clips, features.Size), hot.ToArray(), labels.ClassCount);
     }
 
-    private static InMemoryFeatureSource Read(IDataView data, FeatureColumn features, ClassifierLabels labels)
+    private static InMemoryFeatureSource Read(IDataView data, FeatureColumn features, ClassifierLabels labels, Action checkCancelled)
     {
-        var values = LabelledFeatures.ReadRows(data, features, labels.Column, labels.CreateReader, out var hot);
+        var values = LabelledFeatures.ReadRows(data, features, labels.Column, labels.CreateReader, out var hot, checkCancelled);
         return new InMemoryFeatureSource(values, [features.Size], hot.SelectMany(h => h).ToArray(), labels.ClassCount);
     }
 }

@@ -1,7 +1,8 @@
-using Microsoft.ML;
 using QuantumKan.ML.Persistence;
+using QuantumKan.ML.Classification;
 
-namespace QuantumKan.ML.Classification;
+// ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
+namespace Microsoft.ML;
 
 /// <summary>QuantumKan trainers on ML.NET's classification catalogs.</summary>
 public static class QuantumKanClassifierCatalog

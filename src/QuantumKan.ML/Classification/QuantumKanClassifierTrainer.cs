@@ -81,13 +81,16 @@ public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifie
         SchemaShapes.Require(inputSchema, Options.FeatureColumnName, FeatureColumn.Expected,
             c => c.Kind is SchemaShape.Column.VectorKind.Vector or SchemaShape.Column.VectorKind.VariableVector && c.ItemType == NumberDataViewType.Single);
         SchemaShapes.Require(inputSchema, Options.LabelColumnName, ClassifierLabels.Expected(Task), c => ClassifierLabels.Accepts(c, Task));
-        // Sizes are unknown until Fit sees the data; the shape only carries kinds and item types.
+        // Sizes and class names are unknown until Fit sees the data; the shape carries kinds, item types and which
+        // annotations the fitted columns have (class names as SlotNames, and as KeyValues on a multiclass PredictedLabel).
+        string[] unknownClasses = [""];
+        var slotNames = ClassifierMapper.SlotNames(unknownClasses);
         var outputs = new List<OutputColumn>
         {
-            new(Options.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1)),
+            new(Options.ScoreColumnName, new VectorDataViewType(NumberDataViewType.Single, 1), slotNames),
             Task == ClassificationTask.Multiclass
-                ? new(Options.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), 1))
-                : new(Options.PredictedLabelColumnName, new VectorDataViewType(BooleanDataViewType.Instance, 1)),
+                ? new(Options.PredictedLabelColumnName, new KeyDataViewType(typeof(uint), 1), ClassifierMapper.KeyValues(unknownClasses))
+                : new(Options.PredictedLabelColumnName, new VectorDataViewType(BooleanDataViewType.Instance, 1), slotNames),
         };
         if (Options.EmbeddingColumnName is { } embedding)
             outputs.Add(new(embedding, new VectorDataViewType(NumberDataViewType.Single, 1)));

@@ -1,7 +1,8 @@
-using Microsoft.ML;
 using Microsoft.ML.Data;
+using QuantumKan.ML.Data;
 
-namespace QuantumKan.ML.Data;
+// ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
+namespace Microsoft.ML;
 
 /// <summary>
 /// <c>mlContext.Data</c> loaders for labeled audio listings: FSD50K in its released layout and plain
@@ -49,7 +50,7 @@ public static class AudioDataCatalogExtensions
         return catalog.LoadLabeledAudio(set);
     }
 
-    /// <summary>Turns a parsed set into an IDataView: Path, Fname, Labels (multi-hot, slot names = labels), LabelNames, Split.</summary>
+    /// <summary>Turns a parsed set into an IDataView: Path, Fname, Label (multi-hot, slot names = labels), LabelNames, Split.</summary>
     /// <param name="catalog">The context's data catalog (<c>mlContext.Data</c>).</param>
     /// <param name="set">The set.</param>
     public static IDataView LoadLabeledAudio(this DataOperationsCatalog catalog, LabeledAudioSet set)
@@ -65,7 +66,7 @@ public static class AudioDataCatalogExtensions
             {
                 Path = clip.Path,
                 Fname = clip.Fname,
-                Labels = set.MultiHot(i),
+                Label = set.MultiHot(i),
                 LabelNames = string.Join(",", clip.LabelIndices.Select(k => vocabulary.Labels[k])),
                 Split = clip.Split,
             };
@@ -76,7 +77,7 @@ public static class AudioDataCatalogExtensions
     private static SchemaDefinition SchemaFor(LabelVocabulary vocabulary)
     {
         var schema = SchemaDefinition.Create(typeof(LabeledAudioRow));
-        var labels = schema[LabeledAudioColumns.Labels];
+        var labels = schema[LabeledAudioColumns.Label];
         labels.ColumnType = new VectorDataViewType(NumberDataViewType.Single, vocabulary.Count);
         var slotNames = new VBuffer<ReadOnlyMemory<char>>(vocabulary.Count, vocabulary.Labels.Select(l => l.AsMemory()).ToArray());
         // "SlotNames" is ML.NET's annotation kind for slot names (AnnotationUtils.Kinds is internal); GetSlotNames reads it.

@@ -11,8 +11,11 @@ public sealed class LabeledAudioRow
     /// <summary>The clip's name (FSD50K fname, or the file name without extension).</summary>
     public string Fname { get; set; } = "";
 
-    /// <summary>Multi-hot labels: one float per vocabulary entry, 1 where the clip has the label; slot names are the labels.</summary>
-    public float[] Labels { get; set; } = [];
+    /// <summary>
+    /// Multi-hot labels: one float per vocabulary entry, 1 where the clip has the label; slot names are the labels.
+    /// Named "Label", ML.NET's default label column, so trainers and Evaluate find it without a column name.
+    /// </summary>
+    public float[] Label { get; set; } = [];
 
     /// <summary>The clip's label names joined with commas, in vocabulary order.</summary>
     public string LabelNames { get; set; } = "";
@@ -30,8 +33,8 @@ public static class LabeledAudioColumns
     /// <summary>Text: the clip's name.</summary>
     public const string Fname = nameof(LabeledAudioRow.Fname);
 
-    /// <summary>Vector&lt;Single, vocabulary size&gt;: multi-hot labels, with the label names as slot names.</summary>
-    public const string Labels = nameof(LabeledAudioRow.Labels);
+    /// <summary>Vector&lt;Single, vocabulary size&gt;: multi-hot labels, with the label names as slot names ("Label").</summary>
+    public const string Label = nameof(LabeledAudioRow.Label);
 
     /// <summary>Text: comma-joined label names (map it to a key for a single-label multiclass task).</summary>
     public const string LabelNames = nameof(LabeledAudioRow.LabelNames);

@@ -3,7 +3,7 @@ namespace QuantumKan.ML.Persistence;
 /// <summary>
 /// A model zip (or one entry of it) is corrupted, truncated, of an unsupported format version, or was written by
 /// something else. <see cref="Entry"/> names the zip entry; <see cref="FilePath"/> the zip, where known (always, from
-/// <see cref="QuantumKanRegistration.LoadQuantumKanModel"/>).
+/// <see cref="Microsoft.ML.QuantumKanRegistration.LoadQuantumKanModel"/>).
 /// </summary>
 public sealed class ModelFormatException : FormatException
 {

@@ -15,7 +15,7 @@ namespace QuantumKan.ML.Persistence;
 /// </para>
 /// <para>
 /// Loading needs the loader registered in the MLContext's <see cref="ComponentCatalog"/>:
-/// <see cref="QuantumKanRegistration.RegisterQuantumKan"/>. Every QuantumKan catalog extension does this itself, so only a process that
+/// <see cref="Microsoft.ML.QuantumKanRegistration.RegisterQuantumKan"/>. Every QuantumKan catalog extension does this itself, so only a process that
 /// loads a model before touching any QuantumKan API must call it. When it is forgotten, the header's alternative loader
 /// signature routes ML.NET to its own custom-mapping loader, whose "unable to locate an extension for the contract"
 /// error then quotes our contract string, which says exactly which call to make.
@@ -27,7 +27,7 @@ public static class ModelPersistence
 
     /// <summary>The exact call a user must make before <c>Model.Load</c> in a fresh process. Quoted in the error.</summary>
     public const string RegistrationHint =
-        "QuantumKan.ML is not registered with this MLContext: call mlContext.RegisterQuantumKan() (namespace QuantumKan.ML) once before mlContext.Model.Load";
+        "QuantumKan.ML is not registered with this MLContext: call mlContext.RegisterQuantumKan() (namespace Microsoft.ML) once before mlContext.Model.Load";
 
     // The header masquerades as ML.NET's CustomTransformer model (signature CUSTOMXF, versions 0x00010002), so that an
     // unregistered MLContext falls back to that loader, which reads two strings (contract, assembly) and then fails

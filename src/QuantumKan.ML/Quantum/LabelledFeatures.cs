@@ -35,10 +35,12 @@ internal sealed class LabelledFeatures
 
     /// <summary>
     /// Reads every row's features (validated: size, finiteness) and label, in one cursor pass; the one row-reading
-    /// loop shared by the estimators that train on in-memory data.
+    /// loop shared by the estimators that train on in-memory data. <paramref name="checkCancelled"/> runs before each
+    /// row: the upstream transforms (audio decoding, log-mel) do their work row by row inside this loop, so a cancel
+    /// lands within one clip's featurization instead of after the whole pass.
     /// </summary>
     public static float[] ReadRows<TLabel>(IDataView data, FeatureColumn features, DataViewSchema.Column labelColumn,
-        Func<DataViewRow, Func<TLabel>> createLabelReader, out List<TLabel> labels)
+        Func<DataViewRow, Func<TLabel>> createLabelReader, out List<TLabel> labels, Action? checkCancelled = null)
     {
         var values = new List<float>();
         labels = [];
@@ -46,8 +48,11 @@ internal sealed class LabelledFeatures
         var readFeatures = features.CreateReader(cursor);
         var readLabel = createLabelReader(cursor);
         var row = new float[features.Size];
-        while (cursor.MoveNext())
+        while (true)
         {
+            checkCancelled?.Invoke();
+            if (!cursor.MoveNext())
+                break;
             readFeatures.Read(row);
             values.AddRange(row);
             labels.Add(readLabel());

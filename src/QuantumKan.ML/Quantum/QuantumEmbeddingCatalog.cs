@@ -1,7 +1,8 @@
-using Microsoft.ML;
 using QuantumKan.ML.Persistence;
+using QuantumKan.ML.Quantum;
 
-namespace QuantumKan.ML.Quantum;
+// ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
+namespace Microsoft.ML;
 
 /// <summary>Catalog extensions that add the quantum field embedding to <c>mlContext.Transforms</c>.</summary>
 public static class QuantumEmbeddingCatalog

@@ -148,7 +148,7 @@ internal sealed class TrainingRun
         if (_options.EarlyStoppingPatience > 0 && _state.ValidationsWithoutImprovement >= _options.EarlyStoppingPatience)
         {
             _state.StoppedEarlyReason =
-                $"{_monitor} did not improve for {_state.ValidationsWithoutImprovement} validations (best {_state.BestMetric} at step {_state.BestGlobalStep}).";
+                $"{_monitor} did not improve for {_state.ValidationsWithoutImprovement} validations (best {_state.BestMetric:G4} at step {_state.BestGlobalStep}).";
             Report(new EarlyStopReport(_state.Epoch, _state.GlobalStep, _state.StoppedEarlyReason));
         }
         return improved;

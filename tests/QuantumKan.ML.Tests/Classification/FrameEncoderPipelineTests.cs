@@ -21,7 +21,7 @@ public class FrameEncoderPipelineTests(SyntheticFsd50kFixture data, ITestOutputH
 
     private static QuantumKanClassifierOptions Options(int epochs, QuantumKanNetworkOptions? network = null) => new()
     {
-        LabelColumnName = "Labels",
+        LabelColumnName = "Label",
         Network = network ?? new QuantumKanNetworkOptions
         {
             Encoder = new FrameEncoderOptions { Channels = [16, 16, 24, 32] },   // Kind Auto: frames in → Temporal
@@ -57,7 +57,7 @@ public class FrameEncoderPipelineTests(SyntheticFsd50kFixture data, ITestOutputH
         Assert.Equal(FrameEncoderKind.Temporal, classifier.NetworkOptions.Encoder.Kind);
         Assert.Equal(32, classifier.FeatureCount);
 
-        var metrics = ml.MultiLabelClassification().Evaluate(model.Transform(eval), "Labels");
+        var metrics = ml.MultiLabelClassification().Evaluate(model.Transform(eval), "Label");
         output.WriteLine($"eval mAP {metrics.MeanAveragePrecision:F4}");
         Assert.True(metrics.MeanAveragePrecision >= 0.8, $"eval mAP {metrics.MeanAveragePrecision:F4}");
 

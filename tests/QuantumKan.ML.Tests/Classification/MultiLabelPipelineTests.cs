@@ -21,7 +21,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
             .Append(ml.Transforms.MelSpectrogram(Mel))
             .Append(ml.MultiLabelClassification().Trainers.QuantumKan(new QuantumKanClassifierOptions
             {
-                LabelColumnName = "Labels",
+                LabelColumnName = "Label",
                 Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
             }));
 
@@ -45,7 +45,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var eval = ml.Data.LoadFsd50k(data.Root, Fsd50kSplit.Eval);
         var model = Pipeline(ml, epochs: 25).Fit(train);
 
-        var metrics = ml.MultiLabelClassification().Evaluate(model.Transform(eval), "Labels");
+        var metrics = ml.MultiLabelClassification().Evaluate(model.Transform(eval), "Label");
         output.WriteLine($"eval mAP {metrics.MeanAveragePrecision:F4}");
         Assert.True(metrics.MeanAveragePrecision >= 0.85, $"eval mAP {metrics.MeanAveragePrecision:F4}");
 
@@ -70,7 +70,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var ml = new MLContext(seed: 3);
         var train = ml.Data.LoadFsd50k(data.Root, Fsd50kSplit.Train);
         var features = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: 16_000).Append(ml.Transforms.MelSpectrogram(Mel)).Fit(train).Transform(train);
-        var options = new QuantumKanClassifierOptions { LabelColumnName = "Labels", Training = new() { Epochs = 2, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights } };
+        var options = new QuantumKanClassifierOptions { LabelColumnName = "Label", Training = new() { Epochs = 2, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights } };
         var trainer = ml.MultiLabelClassification().Trainers.QuantumKan(options);
         var first = trainer.Fit(features);
         Assert.Equal(2, first.TrainingHistory.Count);

@@ -15,7 +15,7 @@ public class Fsd50kReaderTests
         string root = TinyFsd50k.Write(dir);
         var data = Ml.Data.LoadFsd50k(root, Fsd50kSplit.Train);
 
-        var labels = data.Schema[LabeledAudioColumns.Labels];
+        var labels = data.Schema[LabeledAudioColumns.Label];
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 3), labels.Type);
         VBuffer<ReadOnlyMemory<char>> slots = default;
         labels.GetSlotNames(ref slots);
@@ -24,8 +24,8 @@ public class Fsd50kReaderTests
         var rows = Ml.Data.CreateEnumerable<LabeledAudioRow>(data, reuseRowObject: false).ToList();
         Assert.Equal(["1", "2"], rows.Select(r => r.Fname));
         Assert.Equal(Fsd50kLayout.DevAudio(root, "1"), rows[0].Path);
-        Assert.Equal([1f, 1f, 0f], rows[0].Labels);
-        Assert.Equal([0f, 0f, 1f], rows[1].Labels);
+        Assert.Equal([1f, 1f, 0f], rows[0].Label);
+        Assert.Equal([0f, 0f, 1f], rows[1].Label);
         Assert.Equal("Bark,Dog", rows[0].LabelNames);
         Assert.All(rows, r => Assert.Equal("train", r.Split));
     }

@@ -25,12 +25,12 @@ public class LabeledAudioCsvReaderTests
         var rows = Ml.Data.CreateEnumerable<LabeledAudioRow>(data, false).ToList();
         Assert.Equal(Path.Combine(dir.Path, "clips", "b.wav"), rows[0].Path);
         Assert.Equal("b", rows[0].Fname);
-        Assert.Equal([0f, 1f, 1f], rows[0].Labels);
+        Assert.Equal([0f, 1f, 1f], rows[0].Label);
         Assert.Equal("Dog,Wind", rows[0].LabelNames);
-        Assert.Equal([1f, 0f, 0f], rows[1].Labels);
+        Assert.Equal([1f, 0f, 0f], rows[1].Label);
         Assert.Equal("", rows[1].Split);
         VBuffer<ReadOnlyMemory<char>> slots = default;
-        data.Schema[LabeledAudioColumns.Labels].GetSlotNames(ref slots);
+        data.Schema[LabeledAudioColumns.Label].GetSlotNames(ref slots);
         Assert.Equal(3, slots.Length);
     }
 
