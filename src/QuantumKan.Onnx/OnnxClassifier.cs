@@ -89,19 +89,33 @@ public sealed class OnnxClassifier : IDisposable
             throw new OnnxModelException(path, "is a directory, not an ONNX model file.");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} does not exist.", path);
+        return Open(path, () => options is null ? new InferenceSession(path) : new InferenceSession(path, options));
+    }
+
+    /// <summary>Opens an exported model held in memory (e.g. inside an ML.NET zip); <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="OnnxModelException">The bytes are not ONNX, or not a QuantumKan export.</exception>
+    public static OnnxClassifier Load(byte[] model, string source, SessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        return Open(source, () => options is null ? new InferenceSession(model) : new InferenceSession(model, options));
+    }
+
+    private static OnnxClassifier Open(string source, Func<InferenceSession> create)
+    {
         InferenceSession session;
         try
         {
-            session = options is null ? new InferenceSession(path) : new InferenceSession(path, options);
+            session = create();
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new OnnxModelException(path, $"is not a valid ONNX model: OnnxRuntime could not load it ({FirstLine(ex.Message)}).", ex);
+            throw new OnnxModelException(source, $"is not a valid ONNX model: OnnxRuntime could not load it ({FirstLine(ex.Message)}).", ex);
         }
         try
         {
-            var input = CheckGraph(path, session);
-            return new OnnxClassifier(path, session, input, session.ModelMetadata.CustomMetadataMap);
+            var input = CheckGraph(source, session);
+            return new OnnxClassifier(source, session, input, session.ModelMetadata.CustomMetadataMap);
         }
         catch
         {

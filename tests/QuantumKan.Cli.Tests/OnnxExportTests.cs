@@ -48,6 +48,64 @@ public class OnnxExportTests(TrainedModelFixture fixture, Xunit.Abstractions.ITe
     }
 
     [Fact]
+    public void PredictEvaluateSimilar_AcceptTheOnnxFile_AndAgreeWithTheZip()
+    {
+        var onnxPath = Path.Combine(fixture.NewFolder("onnx-cli"), "model.onnx");
+        Qkan.Succeed("export", "--model", fixture.EncoderModelPath, "--onnx", onnxPath);
+        var clips = fixture.Eval.Clips.Take(4).Select(c => c.Path).ToArray();
+
+        var fromZip = PredictedScores(Qkan.Succeed(["predict", "--model", fixture.EncoderModelPath, "--json", .. clips]).Output);
+        var fromOnnx = PredictedScores(Qkan.Succeed(["predict", "--model", onnxPath, "--json", .. clips]).Output);
+        Assert.Equal(fromZip.Length, fromOnnx.Length);
+        for (int i = 0; i < fromZip.Length; i++)
+            Assert.True(fromZip[i].Zip(fromOnnx[i], (a, b) => Math.Abs(a - b)).Max() <= 1e-5, $"clip {i}");
+
+        var zipEvaluation = Qkan.Succeed("evaluate", "--model", fixture.EncoderModelPath, "--fsd50k", fixture.DataRoot, "--split", "eval");
+        var onnxEvaluation = Qkan.Succeed("evaluate", "--model", onnxPath, "--fsd50k", fixture.DataRoot, "--split", "eval");
+        Assert.Equal(MeanAveragePrecision(zipEvaluation.Output), MeanAveragePrecision(onnxEvaluation.Output));
+
+        var index = Path.GetDirectoryName(clips[0])!;
+        var zipSimilar = Qkan.Succeed("similar", "--model", fixture.EncoderModelPath, "--index", index, clips[0], "--top", "3");
+        var onnxSimilar = Qkan.Succeed("similar", "--model", onnxPath, "--index", index, clips[0], "--top", "3");
+        static string Table(string output) => string.Join("\n", output.Split('\n').Where(line => line.StartsWith('|')));   // not the timing line
+        Assert.Equal(Table(zipSimilar.Output), Table(onnxSimilar.Output));
+    }
+
+    [Fact]
+    public void OnnxPipeline_SavedAsAnMlNetZip_ReloadsInAFreshContext_AndScoresUnderPredictionEngine()
+    {
+        var folder = fixture.NewFolder("onnx-zip");
+        var onnxPath = Path.Combine(folder, "model.onnx");
+        Qkan.Succeed("export", "--model", fixture.ModelPath, "--onnx", onnxPath);
+        var ml = new Microsoft.ML.MLContext(seed: 3);
+        var pipeline = QuantumKan.ML.Onnx.OnnxAudioPipeline.LoadQuantumKanOnnx(ml, onnxPath);
+        var zip = Path.Combine(folder, "onnx-pipeline.zip");
+        ml.Model.Save(pipeline, ml.Data.LoadFromEnumerable(Array.Empty<SavedModelScores.ClipInput>()).Schema, zip);
+
+        var clips = fixture.Eval.Clips.Take(5).Select(c => c.Path).ToArray();
+        var reloaded = SavedModelScores.Predict(zip, clips);                          // fresh MLContext, PredictionEngine
+        var torch = SavedModelScores.Predict(fixture.ModelPath, clips);
+        using var direct = OnnxClassifier.Load(onnxPath);
+        var featurizer = new LogMelFeaturizer(JsonSerializer.Deserialize<LogMelOptions>(direct.FrontEndJson!, Json)!);
+        for (int i = 0; i < clips.Length; i++)
+        {
+            Assert.Equal(direct.Predict(featurizer.FeaturizeFile(clips[i])).Scores, reloaded[i]);   // the zip holds the same graph
+            Assert.True(torch[i].Zip(reloaded[i], (a, b) => Math.Abs(a - b)).Max() <= 1e-5, $"clip {i}");
+        }
+        Assert.Contains("PredictedLabel", Qkan.Succeed(["predict", "--model", zip, "--json", clips[0]]).Output.Replace("top", "PredictedLabel"));
+    }
+
+    private static float[][] PredictedScores(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("predictions").EnumerateArray()
+            .Select(p => p.GetProperty("scores").EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
+    }
+
+    private static string MeanAveragePrecision(string output) =>
+        System.Text.RegularExpressions.Regex.Match(output, @"mAP\s*\|\s*(\d\.\d{3})").Groups[1].Value is { Length: > 0 } value ? value : throw new Xunit.Sdk.XunitException(output);
+
+    [Fact]
     public void Export_OfAFileThatIsNotAModel_FailsNamingIt()
     {
         var folder = fixture.NewFolder("onnx-bad");
