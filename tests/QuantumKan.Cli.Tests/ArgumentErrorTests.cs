@@ -82,7 +82,7 @@ public class ArgumentErrorTests
         var result = Qkan.Run("--help");
 
         Assert.Equal(CliApp.Success, result.ExitCode);
-        foreach (var command in new[] { "demo", "train", "evaluate", "predict", "similar", "mel", "decode" })
+        foreach (var command in new[] { "demo", "train", "evaluate", "predict", "similar", "export", "mel", "decode" })
             Assert.Contains(command, result.Output);
     }
 

@@ -12,6 +12,7 @@ internal static class CommandRegistry
         yield return EvaluateCommand.Create(console);
         yield return PredictCommand.Create(console);
         yield return SimilarCommand.Create(console);
+        yield return ExportCommand.Create(console);
         yield return MelCommand.CreateMel(console);
         yield return MelCommand.CreateDecode(console);
     }

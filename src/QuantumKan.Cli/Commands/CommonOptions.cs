@@ -16,7 +16,7 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "The model zip written by 'qkan train' (or any ML.NET zip with LoadAudio → MelSpectrogram → QuantumKan classifier).",
+        Description = "The model zip written by 'qkan train' (or any ML.NET zip with LoadAudio → MelSpectrogram → QuantumKan classifier), or an .onnx file written by 'qkan export'.",
         HelpName = "model.zip",
         Required = true,
     };

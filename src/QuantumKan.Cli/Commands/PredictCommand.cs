@@ -73,8 +73,8 @@ internal static class PredictCommand
     private static void WriteText(TextWriter output, AudioClassifierModel model, ClipPrediction[] results, int k)
     {
         int width = model.ClassNames.Max(n => n.Length);
-        float threshold = model.Classifier.DecisionThreshold;
-        bool multiLabel = model.Classifier.Task == ML.Classification.ClassificationTask.MultiLabel;
+        float threshold = model.Scorer.DecisionThreshold;
+        bool multiLabel = model.Scorer.Task == ML.Classification.ClassificationTask.MultiLabel;
         foreach (var result in results.Where(r => r.Scores is not null))
         {
             output.WriteLine(result.Path);
@@ -96,8 +96,8 @@ internal static class PredictCommand
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("task", model.Classifier.Task.ToString());
-            json.WriteNumber("threshold", model.Classifier.DecisionThreshold);
+            json.WriteString("task", model.Scorer.Task.ToString());
+            json.WriteNumber("threshold", model.Scorer.DecisionThreshold);
             json.WriteStartArray("classes");
             foreach (var name in model.ClassNames)
                 json.WriteStringValue(name);

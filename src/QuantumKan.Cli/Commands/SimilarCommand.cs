@@ -50,7 +50,7 @@ internal static class SimilarCommand
 
     internal static Match[] Search(CliConsole console, AudioClassifierModel model, IReadOnlyList<string> files, string query, int k)
     {
-        var embedder = model.Classifier;
+        var embedder = model.Scorer;
         var featurizer = model.Featurizer;
         var skipped = new List<(string File, string Reason)>();
         var features = new float[]?[files.Count];

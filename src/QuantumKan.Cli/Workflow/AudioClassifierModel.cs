@@ -5,6 +5,7 @@ using QuantumKan.Core;
 using QuantumKan.ML;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
+using QuantumKan.ML.Onnx;
 using QuantumKan.ML.Persistence;
 
 namespace QuantumKan.Cli.Workflow;
@@ -12,7 +13,8 @@ namespace QuantumKan.Cli.Workflow;
 /// <summary>
 /// A trained audio classifier as one ML.NET model zip: <c>LoadAudio</c> (Path → Audio) → <c>MelSpectrogram</c>
 /// (Audio → Features) → the QuantumKan classifier (Features → Score, PredictedLabel, Embedding). Any zip with these
-/// three stages works, including one saved by a user's own ML.NET pipeline.
+/// three stages works, including one saved by a user's own ML.NET pipeline, and so does a model exported by
+/// <c>qkan export</c> (an .onnx file, or a zip whose classifier stage is the ONNX scorer): then OnnxRuntime scores.
 /// </summary>
 internal sealed class AudioClassifierModel
 {
@@ -21,15 +23,18 @@ internal sealed class AudioClassifierModel
     public const string FeatureColumn = "Features";
     public const string ScoreColumn = "Score";
 
+    private readonly QuantumKanClassifierTransformer? _trainable;
+
     private AudioClassifierModel(MLContext context, ITransformer chain, DataViewSchema inputSchema, LoadAudioTransformer loader,
-        MelSpectrogramTransformer mel, QuantumKanClassifierTransformer classifier)
+        MelSpectrogramTransformer mel, IQuantumKanClassifier scorer)
     {
         Context = context;
         Chain = chain;
         InputSchema = inputSchema;
         Loader = loader;
         Mel = mel;
-        Classifier = classifier;
+        Scorer = scorer;
+        _trainable = scorer as QuantumKanClassifierTransformer;
     }
 
     public MLContext Context { get; }
@@ -43,9 +48,14 @@ internal sealed class AudioClassifierModel
 
     public MelSpectrogramTransformer Mel { get; }
 
-    public QuantumKanClassifierTransformer Classifier { get; }
+    /// <summary>The classifier stage that scores clips: the TorchSharp network or an exported ONNX graph.</summary>
+    public IQuantumKanClassifier Scorer { get; }
 
-    public IReadOnlyList<string> ClassNames => Classifier.ClassNames;
+    /// <summary>The TorchSharp classifier, for training further; an exported (ONNX) model has none.</summary>
+    public QuantumKanClassifierTransformer Classifier => _trainable
+        ?? throw new InvalidDataException("This is an exported ONNX model: it scores clips but cannot be trained further; use the model zip it was exported from.");
+
+    public IReadOnlyList<string> ClassNames => Scorer.ClassNames;
 
     /// <summary>The front end's featurizer: the same features the pipeline computes, usable on many files in parallel.</summary>
     public LogMelFeaturizer Featurizer => Mel.Featurizer;
@@ -71,11 +81,19 @@ internal sealed class AudioClassifierModel
     public static AudioClassifierModel Load(MLContext context, string path)
     {
         path = Path.GetFullPath(path);
-        var chain = context.LoadQuantumKanModel(path, out var inputSchema);
+        ITransformer chain;
+        DataViewSchema inputSchema;
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            chain = context.LoadQuantumKanOnnx(path);
+            inputSchema = context.Data.LoadFromEnumerable(Array.Empty<AudioPathInput>()).Schema;
+        }
+        else
+            chain = context.LoadQuantumKanModel(path, out inputSchema);
         var stages = chain is IEnumerable<ITransformer> many ? many.ToArray() : [chain];
         var loader = stages.OfType<LoadAudioTransformer>().FirstOrDefault();
         var mel = stages.OfType<MelSpectrogramTransformer>().FirstOrDefault();
-        var classifier = stages.OfType<QuantumKanClassifierTransformer>().FirstOrDefault();
+        var classifier = stages.OfType<IQuantumKanClassifier>().FirstOrDefault();
         if (loader is null || mel is null || classifier is null)
             throw ModelFormatException.ForFile(path, $"is a model zip but not an audio classifier: it needs LoadAudio, MelSpectrogram and a QuantumKan classifier stage, and has {string.Join(" → ", stages.Select(s => s.GetType().Name))}.");
         return new AudioClassifierModel(context, chain, inputSchema, loader, mel, classifier);

@@ -69,7 +69,7 @@ internal static class EvaluationWorkflow
         {
             var scored = model.Chain.Transform(model.Context.Data.LoadLabeledAudio(set));
             var column = scored.Schema[AudioClassifierModel.ScoreColumn];
-            var embeddingColumn = model.Classifier.EmbeddingColumnName is { } name ? scored.Schema.GetColumnOrNull(name) : null;
+            var embeddingColumn = model.Scorer.EmbeddingColumnName is { } name ? scored.Schema.GetColumnOrNull(name) : null;
             using var cursor = scored.GetRowCursor(embeddingColumn is { } e ? [column, e] : [column]);
             var getScores = cursor.GetGetter<VBuffer<float>>(column);
             var getEmbedding = embeddingColumn is { } ec ? cursor.GetGetter<VBuffer<float>>(ec) : null;
@@ -94,7 +94,7 @@ internal static class EvaluationWorkflow
 
         var multiLabel = MultiLabelEvaluation.Evaluate(scores, targets, classes);
         MulticlassMetrics? multiclass = null;
-        if (model.Classifier.Task == ClassificationTask.Multiclass)
+        if (model.Scorer.Task == ClassificationTask.Multiclass)
         {
             var truth = SingleLabels(set, listing);
             // Softmax probabilities; their logs are logits of the same distribution (softmax(ln p) = p).
@@ -104,7 +104,7 @@ internal static class EvaluationWorkflow
         double? precision = null;
         if (embeddings.Count == set.Clips.Count && embeddings.Count > 5)
         {
-            using var index = QuantumSimilarityIndex.Create(embeddings, model.Classifier.EmbeddingSigma);
+            using var index = QuantumSimilarityIndex.Create(embeddings, model.Scorer.EmbeddingSigma);
             precision = SimilarityRecall.LeaveOneOutPrecisionAtK(index, set.Clips.Select(c => c.LabelIndices.ToArray()).ToArray(), 5);
         }
         return new EvaluationResult(set, model.ClassNames, scores, targets, multiLabel, multiclass) { SimilarityPrecisionAt5 = precision };

@@ -5,13 +5,20 @@ using QuantumKan.ML.Quantum;
 
 namespace QuantumKan.ML.Classification;
 
-/// <summary>Row mapping of a <see cref="QuantumKanClassifierTransformer"/>: one network pass per row feeds every output.</summary>
+/// <summary>What a classifier mapper scores with: the TorchSharp network or an exported ONNX graph.</summary>
+internal interface IClipClassifier : IQuantumKanClassifier
+{
+    ClassifierColumns Columns { get; }
+    int EmbeddingSize { get; }
+}
+
+/// <summary>Row mapping of a QuantumKan classifier (TorchSharp or ONNX): one pass per row feeds every output.</summary>
 internal sealed class ClassifierMapper : BoundRowMapper
 {
-    private readonly QuantumKanClassifierTransformer _parent;
+    private readonly IClipClassifier _parent;
     private readonly FeatureColumn _features;
 
-    public ClassifierMapper(QuantumKanClassifierTransformer parent, DataViewSchema schema) : base(schema)
+    public ClassifierMapper(IClipClassifier parent, DataViewSchema schema) : base(schema)
     {
         _parent = parent;
         _features = parent.ReadsFrames
@@ -27,7 +34,7 @@ internal sealed class ClassifierMapper : BoundRowMapper
                 : new(parent.Columns.PredictedLabel, new VectorDataViewType(BooleanDataViewType.Instance, classes), slotNames),
         };
         if (parent.Columns.Embedding is { } embedding)
-            outputs.Add(new(embedding, new VectorDataViewType(NumberDataViewType.Single, parent.Network.Embedding.EmbeddingSize)));
+            outputs.Add(new(embedding, new VectorDataViewType(NumberDataViewType.Single, parent.EmbeddingSize)));
         Outputs = outputs;
     }
 

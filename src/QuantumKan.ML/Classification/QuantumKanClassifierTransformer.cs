@@ -20,7 +20,7 @@ namespace QuantumKan.ML.Classification;
 /// counters, RNG state), so a loaded model can be trained further from where it stopped.
 /// </summary>
 [PersistableTransformer(Kind, version: 1)]
-public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
+public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase, IClipClassifier
 {
     internal const string Kind = "QuantumKan.Classifier";
 
@@ -64,6 +64,10 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase
     public QuantumKanNetworkOptions NetworkOptions => _network.Options;
 
     internal ClassifierColumns Columns { get; }
+
+    ClassifierColumns IClipClassifier.Columns => Columns;
+
+    int IClipClassifier.EmbeddingSize => _network.Embedding.EmbeddingSize;
 
     /// <summary>The output column holding the quantum embedding, or null when the model does not output it.</summary>
     public string? EmbeddingColumnName => Columns.Embedding;
