@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Held-out quality of the QuantumKan models on audio this project did not generate (bench/RESULTS.md, "Held-out quality").
 #
-#   bench/heldout.sh [--work DIR] [--sets spoken-words,recorded-sounds] [--runs NAME,...]
+#   bench/heldout.sh [--work DIR] [--runs NAME,...] [--seed N]
 #
 # Builds the two held-out sets with bench/datasets/*.sh (spoken words from Debian's speech synthesizers, split by voice
 # with flite held out entirely; multi-label mixtures of recorded sounds from Debian game/data packages, split by source
 # recording) unless they exist, then trains each configuration with `qkan train` and scores the eval (test) split with
-# `qkan evaluate`, exactly as a user would. Every run's log lands in DIR/<run>.log; the summary prints the metric lines.
+# `qkan evaluate`, exactly as a user would; --seed N goes to every `qkan train` (RESULTS uses seeds 1, 2, 3).
+# Every run's log lands in DIR/<run>.log; the summary prints the metric lines.
 # On the 2-core development VM each run takes 5-15 minutes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_HELDOUT_WORK:-/tmp/qkan-heldout}"
-RUNS="words-encoder,words-linear,words-pooled,sounds-encoder,sounds-pooled"
+SEED=1
+RUNS="words-encoder,words-linear,words-pooled,sounds-encoder,sounds-linear,sounds-pooled"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
+    --seed) SEED="$2"; shift 2 ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -37,7 +40,7 @@ run() {
   local name="$1" data="$2"; shift 2
   [[ ",$RUNS," == *",$name,"* ]] || return 0
   echo "== $name: qkan train $*"
-  { "${QKAN[@]}" train --fsd50k "$data" --out "$WORK/$name/model.zip" "$@" && \
+  { "${QKAN[@]}" train --fsd50k "$data" --out "$WORK/$name/model.zip" --seed "$SEED" "$@" && \
     "${QKAN[@]}" evaluate --model "$WORK/$name/model.zip" --fsd50k "$data" --split eval; } > "$WORK/$name.log" 2>&1
   grep -E "Best validation|\| (accuracy|macro-F1|mAP|lwlrap) " "$WORK/$name.log" || tail -5 "$WORK/$name.log"
 }
@@ -45,4 +48,5 @@ run words-encoder "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${W
 run words-linear "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear
 run words-pooled "$WORDS" --task Multiclass --epochs 30 --encoder None
 run sounds-encoder "$SOUNDS" --epochs 15 --encoder Temporal "${SOUNDS_AUG[@]}"
+run sounds-linear "$SOUNDS" --epochs 10 --encoder Temporal --classifier-head Linear
 run sounds-pooled "$SOUNDS" --epochs 30 --encoder None

@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "conv-gradients", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
 
     public static int Run(string[] args)
     {
@@ -18,6 +18,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Compare());
         root.Subcommands.Add(CompareEncoder());
         root.Subcommands.Add(EncoderProfileCommand());
+        root.Subcommands.Add(ConvGradientsCommand());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
         root.Subcommands.Add(Device());
@@ -89,6 +90,17 @@ internal static class DriverCommands
         var command = new Command("encoder-profile", "Forward + backward time of each part of the encoder network's training step (see bench/reference/encoder_profile.py).")
             { threads, iterations, batch };
         command.SetAction(p => EncoderProfile.Execute(p.GetValue(threads), p.GetValue(iterations), p.GetValue(batch)));
+        return command;
+    }
+
+    private static Command ConvGradientsCommand()
+    {
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads.");
+        var passes = IntOption("--passes", 1000, "Randomized forward + backward passes per encoder family.");
+        var seed = IntOption("--seed", 7, "Seeds the shapes and the data.");
+        var command = new Command("conv-gradients", "Counts encoder forward + backward passes with non-finite gradients (libtorch's conv backward; README, Known issues).")
+            { threads, passes, seed };
+        command.SetAction(p => ConvGradientStress.Execute(p.GetValue(threads), p.GetValue(passes), p.GetValue(seed)));
         return command;
     }
 
