@@ -90,8 +90,8 @@ public static class FrameAugmentation
         long batch = x.shape[0], bands = x.shape[2];
         long lowest = Math.Min(bands - 1, (long)Math.Floor(minFraction * bands));
         var cutoff = randint(lowest, bands, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);   // (B, 1)
-        var apply = rand([batch, 1], device: x.device, generator: generator) < probability;                              // (B, 1)
-        var cut = arange(bands, dtype: ScalarType.Int64, device: x.device).unsqueeze(0) >= cutoff;                        // (B, M)
+        var apply = rand([batch, 1], device: x.device, generator: generator).LessThan(probability);                             // (B, 1)
+        var cut = ScalarArithmetic.Arange(bands, ScalarType.Int64, x.device).unsqueeze(0) >= cutoff;                       // (B, M)
         var replace = cut.logical_and(apply).unsqueeze(1);                                                               // (B, 1, M)
         return where(replace, x.amin([1], keepdim: true), x);
     }
