@@ -89,7 +89,7 @@ public sealed class OnnxClassifier : IDisposable
             throw new OnnxModelException(path, "is a directory, not an ONNX model file.");
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} does not exist.", path);
-        return Open(path, () => options is null ? new InferenceSession(path) : new InferenceSession(path, options));
+        return Open(path, () => new InferenceSession(path, options ?? DefaultOptions()));
     }
 
     /// <summary>Opens an exported model held in memory (e.g. inside an ML.NET zip); <paramref name="source"/> names it in errors.</summary>
@@ -98,7 +98,20 @@ public sealed class OnnxClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(source);
-        return Open(source, () => options is null ? new InferenceSession(model) : new InferenceSession(model, options));
+        return Open(source, () => new InferenceSession(model, options ?? DefaultOptions()));
+    }
+
+    /// <summary>
+    /// The session options used when none are given: intra-op threads from <c>QKAN_NUM_THREADS</c> when set (the
+    /// variable that sets torch's threads), else OnnxRuntime's default, and no spin-waiting between operators.
+    /// </summary>
+    public static SessionOptions DefaultOptions()
+    {
+        var options = new SessionOptions();
+        if (int.TryParse(Environment.GetEnvironmentVariable("QKAN_NUM_THREADS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int threads) && threads > 0)
+            options.IntraOpNumThreads = threads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     private static OnnxClassifier Open(string source, Func<InferenceSession> create)
