@@ -77,8 +77,30 @@ public sealed class CiScriptTests : IDisposable
         File.WriteAllText(Path.Combine(_state, $"run{number}.rc"), exitCode.ToString());
     }
 
-    private (int ExitCode, string Output) RunCi()
+    [Fact]
+    public void AFailedPackageConsumption_CountsAsOneFailure()
     {
+        TestRun(1, 0, PassingLog);
+
+        var (code, output) = RunCi(consumeExitCode: 1);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Consuming the packed packages failed.", output);
+        Assert.True(output.TrimEnd().EndsWith("6 passed, 1 failed, 0 skipped", StringComparison.Ordinal), Defused(output));
+    }
+
+    // .ci/run is copied beside a stand-in .ci/consume-packages (it runs that script by its path under the repository
+    // root), so these tests exercise the real run script without packing anything.
+    private (int ExitCode, string Output) RunCi(int consumeExitCode = 0)
+    {
+        var root = Directory.CreateDirectory(Path.Combine(_state, "repo")).FullName;
+        var ci = Directory.CreateDirectory(Path.Combine(root, ".ci")).FullName;
+        File.Copy(Path.Combine(RepositoryRoot(), ".ci", "run"), Path.Combine(ci, "run"));
+        var consume = Path.Combine(ci, "consume-packages");
+        File.WriteAllText(consume, $"#!/usr/bin/env bash\necho 'stand-in consume-packages'\nexit {consumeExitCode}\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(consume, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
         var bin = Directory.CreateDirectory(Path.Combine(_state, "bin")).FullName;
         var fake = Path.Combine(bin, "dotnet");
         // "dotnet test" replays run<N>.log and exits with run<N>.rc; builds and runs of the examples succeed silently.
@@ -96,7 +118,7 @@ public sealed class CiScriptTests : IDisposable
             File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(RepositoryRoot(), ".ci", "run"));
+        psi.ArgumentList.Add(Path.Combine(ci, "run"));
         psi.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         psi.Environment["FAKE_STATE"] = _state;
         using var process = Process.Start(psi)!;

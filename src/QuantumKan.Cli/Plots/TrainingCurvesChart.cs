@@ -61,10 +61,15 @@ internal static class TrainingCurvesChart
     private static void DrawLoss(Plot plot, string component, IReadOnlyList<EpochSummary> history, double[] epochs)
     {
         Style(plot, component == LossComponents.Total ? "Total weighted loss" : $"{Title(component)} loss (unweighted)", "loss");
-        AddSeries(plot, epochs, history.Select(e => e.TrainingLosses.GetValueOrDefault(component, double.NaN)).ToArray(), "training", TrainColor, LinePattern.Solid);
+        var training = history.Select(e => e.TrainingLosses.GetValueOrDefault(component, double.NaN)).ToArray();
+        AddSeries(plot, epochs, training, "training", TrainColor, LinePattern.Solid);
         var validation = history.Select(e => e.ValidationLosses?.GetValueOrDefault(component, double.NaN) ?? double.NaN).ToArray();
         if (validation.Any(double.IsFinite))
             AddSeries(plot, epochs, validation, "validation", ValidationColor, LinePattern.Dashed);
+        // A component that stays negligible (the normalization penalty is ~1e-14) would otherwise be autoscaled into a
+        // dramatic-looking curve; drawn on [0, Negligible] it reads as the flat zero it is.
+        if (training.Concat(validation).Where(double.IsFinite).DefaultIfEmpty(0).Max(Math.Abs) < Negligible)
+            plot.Axes.SetLimitsY(-Negligible / 20, Negligible);
         plot.ShowLegend(Alignment.UpperRight);
     }
 
@@ -115,6 +120,9 @@ internal static class TrainingCurvesChart
         return scatter;
     }
 
+    /// <summary>Loss values below this in magnitude are drawn on a fixed [0, Negligible] axis instead of autoscaled.</summary>
+    internal const double Negligible = 1e-9;
+
     private static void Style(Plot plot, string title, string yLabel)
     {
         plot.Title(title, 18);
@@ -124,6 +132,8 @@ internal static class TrainingCurvesChart
         plot.Axes.Left.TickLabelStyle.FontSize = 13;
         // Some components are tiny (the normalization penalty is ~1e-13); fixed decimals would label every tick "0".
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = TickLabel };
+        // Epochs are whole numbers; autoscaled ticks would fall at half epochs.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Legend.FontSize = 13;
     }
 
