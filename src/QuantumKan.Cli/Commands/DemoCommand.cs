@@ -56,10 +56,12 @@ internal static class DemoCommand
 
     public const int DefaultEpochs = 20;
 
-    /// <summary>The demo's encoder model: a small temporal convolution, so both trainings fit the demo's time budget.</summary>
+    /// <summary>The demo's encoder model: a small temporal convolution, so both trainings fit the demo's time budget; 2 s crops, since the
+    /// demo's clips are 2–4 s and their labels belong to the whole clip (1 s crops often cut the ordered pair apart: seed 1
+    /// reached eval mAP 0.82 with them, 0.99 with 2 s).</summary>
     public static QuantumKanNetworkOptions EncoderNetwork { get; } = new()
     {
-        Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [32, 32, 48, 64] },
+        Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [32, 32, 48, 64], CropFrames = 200 },
     };
 
     public static Command Create(CliConsole console)
@@ -104,7 +106,7 @@ internal static class DemoCommand
             new QuantumKanNetworkOptions { Encoder = FrameEncoderOptions.None }, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, pooled);
         console.Out.WriteLine();
-        console.Out.WriteLine("Encoder: every log-mel frame → temporal convolution (1 s random crops) → quantum embedding → KAN layers.");
+        console.Out.WriteLine("Encoder: every log-mel frame → temporal convolution (2 s random crops) → quantum embedding → KAN layers.");
         var outcome = TrainingWorkflow.Run(new TrainingPlan(source, modelPath, Path.Combine(cache, "frames"), FrontEnd, ClassificationTask.MultiLabel,
             EncoderNetwork, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, outcome);
