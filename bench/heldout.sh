@@ -14,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_HELDOUT_WORK:-/tmp/qkan-heldout}"
 SEED=1
 RUNS="words-encoder,words-linear,words-pooled,sounds-encoder,sounds-linear,sounds-pooled"
+# Also available (RESULTS rows): words-lowpass, sounds-encoder-noaug.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -46,7 +47,9 @@ run() {
 }
 run words-encoder "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}"
 run words-linear "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear
+run words-lowpass "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --low-pass 0.5
 run words-pooled "$WORDS" --task Multiclass --epochs 30 --encoder None
 run sounds-encoder "$SOUNDS" --epochs 15 --encoder Temporal "${SOUNDS_AUG[@]}"
+run sounds-encoder-noaug "$SOUNDS" --epochs 15 --encoder Temporal
 run sounds-linear "$SOUNDS" --epochs 10 --encoder Temporal --classifier-head Linear
 run sounds-pooled "$SOUNDS" --epochs 30 --encoder None
