@@ -6,14 +6,15 @@
 // Steps: read the listings → featurize every clip once into a memory-mapped cache (parallel; a rerun reuses it) →
 // train multi-label on train with val for early stopping, streaming from the cache, checkpointing into a workspace
 // (kill it and run again to resume) → save one ML.NET zip that takes WAV paths → evaluate on eval (mAP, d′, lwlrap).
+using QuantumKan.ML.Training;
 using Microsoft.ML;
 using QuantumKan.Audio.Mel;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
-using QuantumKan.Training.Data.Cache;
+using QuantumKan.Data.Cache;
 using QuantumKan.Training.Loop;
 using QuantumKan.Training.Metrics;
 

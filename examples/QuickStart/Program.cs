@@ -2,7 +2,7 @@
 // Run: dotnet run -- <data folder>. The folder is an FSD50K root (FSD50K.ground_truth/, FSD50K.dev_audio/,
 // FSD50K.eval_audio/); a folder that does not exist yet first gets a small synthetic set in that layout (8 classes).
 using Microsoft.ML;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 
 if (args.Length != 1)
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using QuantumKan.Audio.Synthesis;
+using QuantumKan.Data.Synthesis;
 using QuantumKan.Audio.Wav;
 
 namespace QuantumKan.Cli.Tests;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.ML;
 using QuantumKan.ML;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Training.Metrics;
 
 namespace QuantumKan.Cli.Tests;

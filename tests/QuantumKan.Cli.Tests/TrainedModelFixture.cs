@@ -1,5 +1,5 @@
-using QuantumKan.Audio.Synthesis;
-using QuantumKan.ML.Data;
+using QuantumKan.Data.Synthesis;
+using QuantumKan.Data;
 
 namespace QuantumKan.Cli.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using QuantumKan.Audio.Synthesis;
-using QuantumKan.ML.Data;
+using QuantumKan.Data.Synthesis;
+using QuantumKan.Data;
 using QuantumKan.Training.Checkpoints;
 
 namespace QuantumKan.Cli.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Training.Data;
 
 namespace QuantumKan.Bench.Compare;

@@ -1,6 +1,6 @@
 using QuantumKan.Audio.Mel;
-using QuantumKan.Audio.Synthesis;
-using QuantumKan.ML.Data;
+using QuantumKan.Data.Synthesis;
+using QuantumKan.Data;
 
 namespace QuantumKan.Bench.Compare;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.ML;
 using QuantumKan.Core;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Training.Data;
 
 namespace QuantumKan.Bench.Compare;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
 using QuantumKan.Core;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.ML.Classification;
 using QuantumKan.Training.Data;
 using QuantumKan.Training.Metrics;

@@ -1,3 +1,4 @@
+using QuantumKan.ML.Training;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -7,10 +8,10 @@ using QuantumKan.Core;
 using QuantumKan.ML;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
-using QuantumKan.Training.Data.Cache;
+using QuantumKan.Data.Cache;
 using QuantumKan.Training.Metrics;
 
 namespace QuantumKan.Bench.Compare;

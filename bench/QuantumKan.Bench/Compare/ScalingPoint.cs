@@ -1,9 +1,10 @@
+using QuantumKan.ML.Training;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.ML;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
-using QuantumKan.Training.Data.Cache;
+using QuantumKan.Data;
+using QuantumKan.Data.Cache;
 
 namespace QuantumKan.Bench.Compare;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using QuantumKan.Training.Data.Cache;
+using QuantumKan.Data.Cache;
 
 namespace QuantumKan.Bench.Data;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using QuantumKan.Audio.Synthesis;
+using QuantumKan.Data.Synthesis;
 
 namespace QuantumKan.Bench.Data;
 

@@ -5,7 +5,7 @@ using QuantumKan.Cli.Options;
 using QuantumKan.Cli.Plots;
 using QuantumKan.Cli.Presentation;
 using QuantumKan.Cli.Workflow;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 
 namespace QuantumKan.Cli.Commands;
 

@@ -4,7 +4,7 @@ using QuantumKan.Audio.Mel;
 using QuantumKan.Audio.Resampling;
 using QuantumKan.Audio.Wav;
 using QuantumKan.Cli.Options;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 
 namespace QuantumKan.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 
 namespace QuantumKan.Cli.Workflow;
 

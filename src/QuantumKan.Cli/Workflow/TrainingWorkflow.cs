@@ -1,13 +1,14 @@
+using QuantumKan.ML.Training;
 using Microsoft.ML;
 using QuantumKan.Core;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Cli.Plots;
 using QuantumKan.Cli.Presentation;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data;
-using QuantumKan.Training.Data.Cache;
+using QuantumKan.Data.Cache;
 using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;

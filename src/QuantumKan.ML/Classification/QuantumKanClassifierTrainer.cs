@@ -50,7 +50,7 @@ public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifie
     }
 
     /// <summary>Trains directly from feature sources (e.g. the on-disk feature cache), bypassing IDataView.</summary>
-    public QuantumKanClassifierTransformer Fit(Training.Data.IFeatureSource train, Training.Data.IFeatureSource? validation,
+    public QuantumKanClassifierTransformer Fit(QuantumKan.Training.Data.IFeatureSource train, QuantumKan.Training.Data.IFeatureSource? validation,
         IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -64,7 +64,7 @@ public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifie
     /// Trains a frame-encoder classifier directly from labelled frames (e.g. the on-disk feature cache built with the
     /// frame-by-frame layout): random crops for training, patch-averaged clip scores for validation.
     /// </summary>
-    public QuantumKanClassifierTransformer Fit(Training.Data.Frames.FrameClips train, Training.Data.Frames.FrameClips? validation,
+    public QuantumKanClassifierTransformer Fit(QuantumKan.Training.Data.Frames.FrameClips train, QuantumKan.Training.Data.Frames.FrameClips? validation,
         IReadOnlyList<string> classNames, QuantumKanClassifierTransformer? continueFrom = null)
     {
         ArgumentNullException.ThrowIfNull(train);

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 
 namespace QuantumKan.ML.Tests.Classification;
 

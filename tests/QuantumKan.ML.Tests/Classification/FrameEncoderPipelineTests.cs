@@ -4,7 +4,7 @@ using Microsoft.ML;
 using QuantumKan.Audio.Mel;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
 using Xunit.Abstractions;

@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using QuantumKan.Audio.Mel;
 using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
-using QuantumKan.ML.Data;
+using QuantumKan.Data;
 using Xunit.Abstractions;
 
 namespace QuantumKan.ML.Tests.Classification;

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.Audio.Mel;
-using QuantumKan.Audio.Synthesis;
+using QuantumKan.Data.Synthesis;
 using QuantumKan.ML.Classification;
 using QuantumKan.ML.Quantum;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using Microsoft.ML;
-using QuantumKan.Audio.Synthesis;
-using QuantumKan.ML.Data;
+using QuantumKan.Data.Synthesis;
+using QuantumKan.Data;
 
 namespace QuantumKan.ML.Tests.Classification;
 

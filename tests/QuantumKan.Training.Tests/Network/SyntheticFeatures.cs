@@ -1,5 +1,5 @@
 using QuantumKan.Audio.Mel;
-using QuantumKan.Audio.Synthesis;
+using QuantumKan.Data.Synthesis;
 using QuantumKan.Training.Data;
 
 namespace QuantumKan.Training.Tests.Network;
