@@ -6,10 +6,10 @@
 // Steps: read the listings → featurize every clip once into a memory-mapped cache (parallel; a rerun reuses it) →
 // train multi-label on train with val for early stopping, streaming from the cache, checkpointing into a workspace
 // (kill it and run again to resume) → save one ML.NET zip that takes WAV paths → evaluate on eval (mAP, d′, lwlrap).
-using QuantumKan.ML.Training;
 using Microsoft.ML;
+using QuantumKan.ML;
+using QuantumKan.ML.Training;
 using QuantumKan.Audio.Mel;
-using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
 using QuantumKan.Data;
 using QuantumKan.Nn.Encoders;
@@ -38,41 +38,41 @@ var evalSet = Fsd50kReader.Read(root, Fsd50kSplit.Eval, load);
 Console.WriteLine($"{trainSet.Clips.Count} train, {valSet.Clips.Count} val, {evalSet.Clips.Count} eval clips, {trainSet.Vocabulary.Count} classes" +
                   $" ({trainSet.SkippedMissingAudio.Count + valSet.SkippedMissingAudio.Count + evalSet.SkippedMissingAudio.Count} listed clips without audio left out)");
 
-// 2. Featurize once (all cores). The cache keys entries by file size, mtime and front-end options: reruns reuse it.
-// float16 storage halves the cache (FSD50K's 51k clips × ~8 s at 100 frames/s × 64 bands: about 5 GB instead of 10).
-var featurizer = new LogMelClipFeaturizer(frontEnd);
-var cache = Path.Combine(work, "cache");
-var cacheOptions = new FeatureCacheOptions { Float16Storage = true };
-CachedFeatureSource Featurize(LabeledAudioSet set, string name) => set.OpenFeatureCache(cache, featurizer, cacheOptions,
-    progress: new Progress<FeatureCacheProgress>(p => { if (p.Computed % 2000 == 0 && p.Computed > 0) Console.WriteLine($"  {name}: {p.Computed}/{p.ToCompute} featurized"); }));
+// 2. The library's training recipe: one front end featurizes every clip once into a memory-mapped cache (all cores;
+//    entries are keyed by file size, mtime and front-end options, so reruns reuse them). float16 storage halves the
+//    cache (FSD50K's 51k clips × ~8 s at 100 frames/s × 64 bands: about 5 GB instead of 10).
+var ml = new MLContext(seed: 1);
+var run = new AudioClassifierTraining(ml, new AudioClassifierTrainingOptions
+{
+    CacheDirectory = Path.Combine(work, "cache"),
+    FrontEnd = frontEnd,
+    CacheFloat16 = true,
+    // 3. Train, streaming 1 s random crops from the cache (SpecAugment masks, mixup); checkpoints every epoch make an
+    //    interrupted run resumable. Validation scores every val clip as the mean over its 1 s patches.
+    Classifier = new QuantumKanClassifierOptions
+    {
+        Network = new QuantumKanNetworkOptions
+        {
+            Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal },
+            Augmentation = new FrameAugmentationOptions { FrequencyMasks = 2, TimeMasks = 2, MixupProbability = 0.5 },
+        },
+        Training = new TrainerOptions { Epochs = epochs, BatchSize = 64, Workspace = Path.Combine(work, "checkpoints"), LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        ResumeFromWorkspace = true,
+        EpochCompleted = e => Console.WriteLine($"epoch {e.Epoch + 1}: loss {e.TrainingLosses["total"]:F4}, val mAP {e.ValidationMetrics?.GetValueOrDefault(MetricNames.MeanAveragePrecision):F4}"),
+    },
+});
+CachedFeatureSource Featurize(LabeledAudioSet set, string name) => run.Featurize(set,
+    new Progress<FeatureCacheProgress>(p => { if (p.Computed % 2000 == 0 && p.Computed > 0) Console.WriteLine($"  {name}: {p.Computed}/{p.ToCompute} featurized"); }));
 using var train = Featurize(trainSet, "train");
 using var val = Featurize(valSet, "val");
 using var eval = Featurize(evalSet, "eval");
-
-// 3. Train, streaming 1 s random crops from the cache (SpecAugment masks, mixup); checkpoints every epoch make an
-//    interrupted run resumable. Validation scores every val clip as the mean over its 1 s patches.
-var ml = new MLContext(seed: 1);
-var options = new QuantumKanClassifierOptions
-{
-    FeatureColumnName = "Features",
-    Network = new QuantumKanNetworkOptions
-    {
-        Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal },
-        Augmentation = new FrameAugmentationOptions { FrequencyMasks = 2, TimeMasks = 2, MixupProbability = 0.5 },
-    },
-    Training = new TrainerOptions { Epochs = epochs, BatchSize = 64, Workspace = Path.Combine(work, "checkpoints"), LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
-    ResumeFromWorkspace = true,
-    EpochCompleted = e => Console.WriteLine($"epoch {e.Epoch + 1}: loss {e.TrainingLosses["total"]:F4}, val mAP {e.ValidationMetrics?.GetValueOrDefault(MetricNames.MeanAveragePrecision):F4}"),
-};
-var classifier = ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(train.AsFrameClips(), val.AsFrameClips(), trainSet.Vocabulary.Labels);
+var data = run.Prepare(trainSet, train, val);
+Console.WriteLine(run.Describe(data));
 
 // 4. One zip that takes WAV paths: LoadAudio → MelSpectrogram (the same front end) → the trained classifier.
-var paths = ml.Data.LoadFromEnumerable(Array.Empty<ClipPath>());
-var model = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: frontEnd.SampleRate)
-    .Append(ml.Transforms.MelSpectrogram(new MelSpectrogramOptions(frontEnd) { InputColumnName = "Audio", OutputColumnName = "Features" }))
-    .Fit(paths)
-    .Append(classifier);
-ml.Model.Save(model, paths.Schema, Path.Combine(work, "model.zip"));
+var model = run.Train(data);
+model.Save(Path.Combine(work, "model.zip"));
+var classifier = model.Classifier;
 
 // 5. Evaluate on eval from the cached frames (the same values the zip's MelSpectrogram computes), clip by clip.
 int classes = trainSet.Vocabulary.Count;
@@ -93,4 +93,3 @@ PredictionsCsvWriter.Write(Path.Combine(work, "eval-predictions.csv"), trainSet.
 Console.WriteLine($"model, checkpoints and predictions in {work}");
 return 0;
 
-public sealed class ClipPath { public string Path { get; set; } = ""; }

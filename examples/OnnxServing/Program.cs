@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project examples/OnnxServing -- model.onnx clip.wav [more.wav ...] [--top 3] [--bench 200]
 // --bench N times N single-clip predictions (WAV file → decode → log-mel → ONNX scores) of the first clip and prints
 // the median and 90th percentile in milliseconds.
+using QuantumKan.Audio;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -36,7 +37,7 @@ try
         if (recorded.RootElement.TryGetProperty("LoadSampleRate", out var rate) && rate.GetInt32() != frontEnd.SampleRate)
             throw new OnnxModelException(model.FilePath, $"loads audio at {rate.GetInt32()} Hz but featurizes at {frontEnd.SampleRate} Hz; this example resamples once, to the featurizer's rate.");
     }
-    var featurizer = new LogMelFeaturizer(frontEnd);
+    var featurizer = new AudioFrontEnd(frontEnd);
 
     foreach (var wav in paths.Skip(1))
     {

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Reflection;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Cli.Options;
@@ -41,10 +42,10 @@ public sealed class MelOptionsTests : IDisposable
             MelBands = 24, WindowLength = 400, Center = false, PadMode = PadMode.Constant, Power = 1, MelNorm = MelNorm.Slaney,
             OutputScale = MelOutputScale.Decibels, Amin = 1e-5, TopDb = null,
         };
-        var expected = new LogMelFeaturizer(options).FeaturizeFile(wav);
+        var expected = new AudioFrontEnd(options).FeaturizeFile(wav);
         var file = NpyFile.Read(npy);
         Assert.Equal(expected, file.Values);
-        Assert.NotEqual(new LogMelFeaturizer(new LogMelOptions { MelBands = 24 }).FeaturizeFile(wav), file.Values);
+        Assert.NotEqual(new AudioFrontEnd(new LogMelOptions { MelBands = 24 }).FeaturizeFile(wav), file.Values);
         Assert.Equal([1 + (8000 - 512) / 160, 24], file.Shape); // not centred: whole n_fft windows only
     }
 

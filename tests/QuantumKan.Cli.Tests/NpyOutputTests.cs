@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Audio.Resampling;
 using QuantumKan.Audio.Wav;
@@ -20,7 +21,7 @@ public sealed class NpyOutputTests : IDisposable
         Qkan.Succeed("mel", wav, "--out", npy, "--mels", "40");
 
         var file = NpyFile.Read(npy);
-        var expected = new LogMelFeaturizer(new LogMelOptions { MelBands = 40 }).FeaturizeFile(wav);
+        var expected = new AudioFrontEnd(new LogMelOptions { MelBands = 40 }).FeaturizeFile(wav);
         int frames = 1 + 12_000 / 160; // 0.75 s resampled to 16 kHz = 12000 samples, centred frames every 160
         Assert.Equal([frames, 40], file.Shape);
         Assert.Equal(expected, file.Values);
@@ -37,7 +38,7 @@ public sealed class NpyOutputTests : IDisposable
         var file = NpyFile.Read(npy);
         Assert.Equal([3, 3, 16], file.Shape);
         var options = new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3, MelBands = 16, PoolingStatistics = PoolingStatistics.Mean | PoolingStatistics.Std | PoolingStatistics.Max };
-        Assert.Equal(new LogMelFeaturizer(options).FeaturizeFile(wav), file.Values);
+        Assert.Equal(new AudioFrontEnd(options).FeaturizeFile(wav), file.Values);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -32,7 +33,7 @@ public class OnnxExportTests(TrainedModelFixture fixture, Xunit.Abstractions.ITe
         Assert.Equal(fixture.Vocabulary.Labels, onnx.ClassNames);
         Assert.Equal(encoder, onnx.ReadsFrames);
         var frontEnd = JsonSerializer.Deserialize<LogMelOptions>(onnx.FrontEndJson!, Json)!;
-        var featurizer = new LogMelFeaturizer(frontEnd);
+        var featurizer = new AudioFrontEnd(frontEnd);
 
         var clips = fixture.Eval.Clips.Take(12).Select(c => c.Path).Concat(OddLengthClips(fixture.NewFolder($"onnx-lengths-{encoder}"))).ToArray();
         var expected = SavedModelScores.Predict(zip, clips);
@@ -86,7 +87,7 @@ public class OnnxExportTests(TrainedModelFixture fixture, Xunit.Abstractions.ITe
         var reloaded = SavedModelScores.Predict(zip, clips);                          // fresh MLContext, PredictionEngine
         var torch = SavedModelScores.Predict(fixture.ModelPath, clips);
         using var direct = OnnxClassifier.Load(onnxPath);
-        var featurizer = new LogMelFeaturizer(JsonSerializer.Deserialize<LogMelOptions>(direct.FrontEndJson!, Json)!);
+        var featurizer = new AudioFrontEnd(JsonSerializer.Deserialize<LogMelOptions>(direct.FrontEndJson!, Json)!);
         for (int i = 0; i < clips.Length; i++)
         {
             Assert.Equal(direct.Predict(featurizer.FeaturizeFile(clips[i])).Scores, reloaded[i]);   // the zip holds the same graph

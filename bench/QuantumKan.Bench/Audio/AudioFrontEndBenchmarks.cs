@@ -26,8 +26,8 @@ public class AudioFrontEndBenchmarks
         SampleRate = 22050, FftSize = 1024, WindowLength = 662, HopLength = 220, MelBands = 96, OutputScale = MelOutputScale.Log,
     };
 
-    private readonly LogMelFeaturizer _case1 = new(Case1Options);
-    private readonly LogMelFeaturizer _case2 = new(Case2Options);
+    private readonly AudioFrontEnd _case1 = new(Case1Options);
+    private readonly AudioFrontEnd _case2 = new(Case2Options);
     private string _short = "", _long = "";
     private float[] _longSamples = [];
     private string[] _batch = [];

@@ -93,7 +93,7 @@ internal static class LongClipMemoryRun
     private static int Measure(string path, string mode)
     {
         var layout = mode.EndsWith("pooled", StringComparison.Ordinal) ? FeatureLayout.Pooled : FeatureLayout.Frames;
-        var featurizer = new LogMelFeaturizer(new LogMelOptions { Layout = layout });
+        var featurizer = new AudioFrontEnd(new LogMelOptions { Layout = layout });
         var clock = Stopwatch.StartNew();
         float[] features = mode switch
         {

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Text.Json;
 using QuantumKan.Data;
 using QuantumKan.Training.Data;
@@ -61,7 +62,7 @@ internal sealed class BenchDataSet
     /// <summary>Featurizes both splits with the bench front end on all cores and returns them as in-memory sources.</summary>
     public (InMemoryFeatureSource Train, InMemoryFeatureSource Eval) FeaturizeAll()
     {
-        var featurizer = new QuantumKan.Audio.Mel.LogMelFeaturizer(BenchSettings.Mel);
+        var featurizer = new QuantumKan.Audio.AudioFrontEnd(BenchSettings.Mel);
         var train = featurizer.FeaturizeFiles(TrainPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
         var eval = featurizer.FeaturizeFiles(EvalPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
         return Sources(train.Select(f => f!).ToArray(), eval.Select(f => f!).ToArray());

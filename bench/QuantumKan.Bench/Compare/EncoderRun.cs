@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using QuantumKan.ML.Training;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -112,7 +113,7 @@ internal static class EncoderRun
         };
 
         // 2. Quality: every eval clip's frames, patch-mean scores.
-        var frameFeaturizer = new LogMelFeaturizer(FrameMel);
+        var frameFeaturizer = new AudioFrontEnd(FrameMel);
         var evalFrames = frameFeaturizer.FeaturizeFiles(data.EvalPaths, maxDegreeOfParallelism: Environment.ProcessorCount);
         var scores = evalFrames.SelectMany(f => model.Predict(f!).Scores).ToArray();
         var evalLabels = BenchDataSet.Labels(data.Eval);

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Diagnostics;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Audio.Wav;
@@ -12,7 +13,7 @@ internal static class FeaturizationPhase
 {
     public static (float[][] Train, float[][] Eval) Run(BenchDataSet data, int cores, Dictionary<string, object> result)
     {
-        var featurizer = new LogMelFeaturizer(BenchSettings.Mel);
+        var featurizer = new AudioFrontEnd(BenchSettings.Mel);
         var paths = data.TrainPaths;
         foreach (var p in paths.Take(8))
             featurizer.FeaturizeFile(p); // warm: page cache, resampler kernel, JIT

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML;
 using QuantumKan.Audio.Mel;
@@ -22,7 +23,7 @@ public class PredictionEngineBenchmarks
     private MLContext _ml = null!;
     private QuantumKanClassifierTransformer _classifier = null!;
     private PredictionEngine<InferencePhase.ClipInput, InferencePhase.ClipScores> _engine = null!;
-    private readonly LogMelFeaturizer _featurizer = new(BenchSettings.Mel);
+    private readonly AudioFrontEnd _featurizer = new(BenchSettings.Mel);
     private readonly InferencePhase.ClipInput _input = new();
     private float[] _features = [];
 

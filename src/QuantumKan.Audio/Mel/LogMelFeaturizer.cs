@@ -1,13 +1,12 @@
-using QuantumKan.Audio.Resampling;
 using QuantumKan.Audio.Spectral;
-using QuantumKan.Audio.Wav;
 
 namespace QuantumKan.Audio.Mel;
 
 /// <summary>
-/// Turns clips into log-mel features with one set of <see cref="LogMelOptions"/>: mono mixdown → resampling to
-/// <see cref="LogMelOptions.SampleRate"/> (cached <see cref="SincResampler"/>) → STFT → mel filterbank (built once) →
-/// output scale → layout (frames, pooled, fixed frames or patches). Scaling is applied to the whole clip before the
+/// The second stage of the audio front end (<see cref="AudioFrontEnd"/>): a mono signal at
+/// <see cref="LogMelOptions.SampleRate"/> → STFT → mel filterbank (built once) → output scale → layout (frames, pooled,
+/// fixed frames or patches), with one set of <see cref="LogMelOptions"/>. Files and decoded clips go through
+/// <see cref="AudioFrontEnd"/>, which reads them into that signal first. Scaling is applied to the whole clip before the
 /// layout, so dB's <c>top_db</c> floor is the clip's and padded frames take that floor.
 /// Thread-safe: one instance can serve every thread of a data loader.
 /// </summary>
@@ -90,85 +89,5 @@ public sealed class LogMelFeaturizer
             FeatureLayout.Patches => FrameFitting.Patches(frames, Options.PatchFrames, Options.PatchHopFrames, Options.PatchCount, Options.ShortClipFill, silence),
             _ => frames.Values,
         };
-    }
-
-    /// <summary>Features of a clip: mixed to mono and resampled to <see cref="LogMelOptions.SampleRate"/> when needed.</summary>
-    /// <param name="clip">The clip.</param>
-    /// <returns>The features.</returns>
-    public float[] Featurize(AudioClip clip)
-    {
-        ArgumentNullException.ThrowIfNull(clip);
-        var mono = clip.Mono;
-        if (clip.SampleRate != Options.SampleRate)
-            mono = SincResampler.Get(clip.SampleRate, Options.SampleRate).Resample(mono);
-        return Featurize(mono);
-    }
-
-    /// <summary>
-    /// Decodes a WAV file and featurizes it, streaming: peak memory is a few chunks plus the features (and, for a layout
-    /// computed from the whole clip's frames, those frames), whatever the clip's length (bench/RESULTS.md, "Memory on
-    /// long clips"). The result equals <see cref="Featurize(AudioClip)"/> of the decoded clip bit for bit.
-    /// </summary>
-    /// <param name="path">The file.</param>
-    /// <param name="decodeOptions">Decoder options; default <see cref="WavDecodeOptions.Default"/>.</param>
-    /// <returns>The features.</returns>
-    /// <exception cref="AudioFormatException">The file cannot be decoded, or is too short for one frame (the reason says which).</exception>
-    public float[] FeaturizeFile(string path, WavDecodeOptions? decodeOptions = null)
-    {
-        // Streamed: decode, resample and STFT a chunk at a time, so a long clip never exists whole in memory; the
-        // features equal Featurize(WavDecoder.Decode(path)) bit for bit (StreamedFeaturization).
-        using var reader = WavMonoReader.Open(path, decodeOptions);
-        try
-        {
-            return StreamedFeaturization.Featurize(this, reader);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new AudioFormatException(path, QuantumKan.Core.ExceptionText.ForUser(ex), ex);
-        }
-    }
-
-    /// <summary>
-    /// Featurizes many files on all cores (one file per work item). Results come back in input order.
-    /// </summary>
-    /// <param name="paths">The files.</param>
-    /// <param name="onError">
-    /// Called (possibly concurrently) with the index and error of each file that fails to decode or featurize; that
-    /// entry of the result is null. When null, the first failure is thrown (an <see cref="AudioFormatException"/> or
-    /// <see cref="IOException"/> naming the file) and the remaining work is cancelled.
-    /// </param>
-    /// <param name="maxDegreeOfParallelism">Worker threads; 0 or less means <see cref="Environment.ProcessorCount"/>.</param>
-    /// <param name="decodeOptions">Decoder options; default <see cref="WavDecodeOptions.Default"/>.</param>
-    /// <returns>One feature vector per path (null where <paramref name="onError"/> was called).</returns>
-    public float[]?[] FeaturizeFiles(IReadOnlyList<string> paths, Action<int, Exception>? onError = null, int maxDegreeOfParallelism = 0,
-        WavDecodeOptions? decodeOptions = null)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        var results = new float[]?[paths.Count];
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
-        };
-        try
-        {
-            Parallel.For(0, paths.Count, parallel, i =>
-            {
-                try
-                {
-                    results[i] = FeaturizeFile(paths[i], decodeOptions);
-                }
-                catch (Exception ex) when (onError is not null && ex is AudioFormatException or IOException or UnauthorizedAccessException)
-                {
-                    onError(i, ex);
-                }
-            });
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
-        {
-            // Surface the file's own typed error rather than the aggregate wrapper.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-            throw;
-        }
-        return results;
     }
 }

@@ -8,8 +8,8 @@ namespace QuantumKan.Audio.Mel;
 /// Log-mel features of a WAV file read a chunk at a time: decode (<see cref="WavMonoReader"/>) → resample
 /// (<see cref="SincResampler.ResamplerStream"/>) → STFT (<see cref="StreamingStft"/>) → mel filterbank, each stage
 /// keeping only the samples it still needs. Every stage computes each value from exactly the inputs the whole-clip
-/// path uses, in the same order, so the features equal <see cref="LogMelFeaturizer.Featurize(AudioClip)"/> of the
-/// decoded clip bit for bit.
+/// path uses, in the same order, so the features equal <see cref="AudioFrontEnd.Featurize(AudioClip, string)"/> of
+/// the decoded clip bit for bit.
 /// <para>
 /// Memory beyond a few chunks: the features themselves; for the pooled layout with an element-wise output scale (log,
 /// power, or dB without a top_db floor) not even the frames, since each frame is scaled and pooled as it comes. A

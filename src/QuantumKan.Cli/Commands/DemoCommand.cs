@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -160,9 +161,9 @@ internal static class DemoCommand
         return vocabulary;
     }
 
-    private static void ShowPredictions(CliConsole console, AudioClassifierModel trained, string modelPath, LabeledAudioSet eval)
+    private static void ShowPredictions(CliConsole console, AudioClassifier trained, string modelPath, LabeledAudioSet eval)
     {
-        var reloaded = AudioClassifierModel.Load(new MLContext(seed: 2), modelPath);
+        var reloaded = AudioClassifier.Load(new MLContext(seed: 2), modelPath);
         var engine = reloaded.CreatePredictionEngine();
         var inMemory = trained.CreatePredictionEngine();
         var clips = PickVariedClips(eval, 6);

@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
@@ -29,7 +30,7 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             var r = parse.CommandResult;
-            var loaded = AudioClassifierModel.Load(new MLContext(seed: 1), r.GetValue(model)!);
+            var loaded = AudioClassifier.Load(new MLContext(seed: 1), r.GetValue(model)!);
             var source = data.Read(r);
             var plotPath = r.GetValue(plot) is { } p ? Path.GetFullPath(p) : ArtifactPaths.ClassPrecision(r.GetValue(model)!);
             Run(console, loaded, source, r.GetValue(predictions), plotPath, r.GetValue(shown), plotRequired: r.GetValue(plot) is not null);
@@ -43,7 +44,7 @@ internal static class EvaluateCommand
     /// <c>plotRequired</c> (the user named the chart's path), failing to write the chart fails the command after the
     /// predictions are written; otherwise it is a warning.
     /// </summary>
-    public static EvaluationResult Run(CliConsole console, AudioClassifierModel model, DataSource source, string? predictionsPath, string? plotPath, int shown,
+    public static EvaluationResult Run(CliConsole console, AudioClassifier model, DataSource source, string? predictionsPath, string? plotPath, int shown,
         bool plotRequired = false)
     {
         var set = source.LoadForEvaluation(model.ClassNames);

@@ -22,7 +22,7 @@ internal static class MelCommand
         {
             var options = frontEnd.Read(parse.CommandResult);
             var path = CommonOptions.RequireAudioFile(parse.GetValue(wav)!);
-            var features = new LogMelFeaturizer(options).FeaturizeFile(path);
+            var features = new AudioFrontEnd(options).FeaturizeFile(path);
             int[] shape = ShapeOf(options, features.Length);
             Save(console, parse.GetValue(output)!, features, shape, $"log-mel ({options.Layout}, {options.MelBands} mels at {options.SampleRate} Hz)");
             return CliApp.Success;

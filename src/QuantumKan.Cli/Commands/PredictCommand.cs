@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -24,7 +25,7 @@ internal static class PredictCommand
         command.RejectDashedPaths(wavs);
         command.SetAction(parse =>
         {
-            var loaded = AudioClassifierModel.Load(new MLContext(seed: 1), parse.GetValue(model)!);
+            var loaded = AudioClassifier.Load(new MLContext(seed: 1), parse.GetValue(model)!);
             var clips = parse.GetValue(wavs)!.Select(Path.GetFullPath).ToArray();
             var results = Predict(loaded, clips);
             int k = Math.Min(parse.GetValue(top), loaded.ClassNames.Count);
@@ -42,7 +43,7 @@ internal static class PredictCommand
     /// <summary>One clip's scores, or why it could not be scored.</summary>
     internal sealed record ClipPrediction(string Path, float[]? Scores, string? Error);
 
-    internal static ClipPrediction[] Predict(AudioClassifierModel model, IReadOnlyList<string> paths)
+    internal static ClipPrediction[] Predict(AudioClassifier model, IReadOnlyList<string> paths)
     {
         var engine = model.CreatePredictionEngine();
         var results = new ClipPrediction[paths.Count];
@@ -70,7 +71,7 @@ internal static class PredictCommand
     internal static int[] TopClasses(float[] scores, int k) =>
         Enumerable.Range(0, scores.Length).OrderByDescending(c => scores[c]).ThenBy(c => c).Take(k).ToArray();
 
-    private static void WriteText(TextWriter output, AudioClassifierModel model, ClipPrediction[] results, int k)
+    private static void WriteText(TextWriter output, AudioClassifier model, ClipPrediction[] results, int k)
     {
         int width = model.ClassNames.Max(n => n.Length);
         float threshold = model.Scorer.DecisionThreshold;
@@ -90,7 +91,7 @@ internal static class PredictCommand
             output.WriteLine($"(* = predicted: score ≥ {threshold.ToString(CultureInfo.InvariantCulture)})");
     }
 
-    private static void WriteJson(TextWriter output, AudioClassifierModel model, ClipPrediction[] results, int k)
+    private static void WriteJson(TextWriter output, AudioClassifier model, ClipPrediction[] results, int k)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
@@ -27,7 +28,7 @@ internal static class SimilarCommand
         var command = new Command("similar", "Find the clips in a folder that sound most like a query clip (top-k by quantum-state fidelity).") { model, index, recursive, top, query };
         command.SetAction(parse =>
         {
-            var loaded = AudioClassifierModel.Load(new MLContext(seed: 1), parse.GetValue(model)!);
+            var loaded = AudioClassifier.Load(new MLContext(seed: 1), parse.GetValue(model)!);
             var folder = Path.GetFullPath(parse.GetValue(index)!);
             if (!Directory.Exists(folder))
                 throw new DirectoryNotFoundException($"Index folder '{folder}' does not exist.");
@@ -48,10 +49,10 @@ internal static class SimilarCommand
     /// <summary>One result: a file and its fidelity to the query.</summary>
     internal sealed record Match(string Path, double Fidelity, double LogFidelity);
 
-    internal static Match[] Search(CliConsole console, AudioClassifierModel model, IReadOnlyList<string> files, string query, int k)
+    internal static Match[] Search(CliConsole console, AudioClassifier model, IReadOnlyList<string> files, string query, int k)
     {
         var embedder = model.Scorer;
-        var featurizer = model.Featurizer;
+        var featurizer = model.FrontEnd;
         var skipped = new List<(string File, string Reason)>();
         var features = new float[]?[files.Count];
         new ProgressDisplay(console).Run($"Embedding {files.Count} clips of the index", files.Count, step =>

@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Microsoft.ML;
@@ -39,7 +40,7 @@ internal static class TrainCommand
             var r = parse.CommandResult;
             var trainerOptions = training.Read(r);
             var modelPath = Path.GetFullPath(r.GetValue(output)!);
-            var continued = r.GetValue(continueFrom) is { } from ? AudioClassifierModel.Load(new MLContext(), from) : null;
+            var continued = r.GetValue(continueFrom) is { } from ? AudioClassifier.Load(new MLContext(), from) : null;
             if (continued is not null && continued.Classifier.Task != r.GetValue(task))
                 throw new CliErrors.UsageException($"--continue-from names a {continued.Classifier.Task} model; pass --task {continued.Classifier.Task}.");
             var plan = new TrainingPlan(

@@ -1,3 +1,4 @@
+using QuantumKan.ML;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.Cli.Presentation;
@@ -54,7 +55,7 @@ internal static class EvaluationWorkflow
     /// <param name="set">The clips, labeled in the model's class order.</param>
     /// <param name="listing">The listing file, named in errors about a clip's labels.</param>
     /// <param name="console">Where progress goes.</param>
-    public static EvaluationResult Run(AudioClassifierModel model, LabeledAudioSet set, string listing, CliConsole console)
+    public static EvaluationResult Run(AudioClassifier model, LabeledAudioSet set, string listing, CliConsole console)
     {
         if (set.Clips.Count == 0)
             throw new InvalidDataException($"{listing}: there are no clips to evaluate.");
@@ -68,7 +69,7 @@ internal static class EvaluationWorkflow
         new ProgressDisplay(console).Run($"Scoring {set.Clips.Count} clips with the saved pipeline", set.Clips.Count, step =>
         {
             var scored = model.Chain.Transform(model.Context.Data.LoadLabeledAudio(set));
-            var column = scored.Schema[AudioClassifierModel.ScoreColumn];
+            var column = scored.Schema[AudioClassifier.ScoreColumn];
             var embeddingColumn = model.Scorer.EmbeddingColumnName is { } name ? scored.Schema.GetColumnOrNull(name) : null;
             using var cursor = scored.GetRowCursor(embeddingColumn is { } e ? [column, e] : [column]);
             var getScores = cursor.GetGetter<VBuffer<float>>(column);

@@ -7,9 +7,8 @@ using QuantumKan.Cli.Presentation;
 using QuantumKan.ML.Classification;
 using QuantumKan.Data;
 using QuantumKan.Nn.Network;
-using QuantumKan.Training.Data;
+using QuantumKan.ML;
 using QuantumKan.Data.Cache;
-using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
 
@@ -38,14 +37,14 @@ internal sealed record TrainingPlan(
     int Seed,
     double ValidationFraction,
     bool ResumeFromWorkspace,
-    AudioClassifierModel? ContinueFrom)
+    AudioClassifier? ContinueFrom)
 {
     /// <summary>Store cached features as float16 (half the cache; see <see cref="FeatureCacheOptions.Float16Storage"/>).</summary>
     public bool CacheFloat16 { get; init; }
 }
 
 /// <summary>What a training run produced. <see cref="CurvesPath"/> is the training-curve PNG, or null when it could not be written (a warning said why).</summary>
-internal sealed record TrainingOutcome(AudioClassifierModel Model, string ModelPath, string? CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
+internal sealed record TrainingOutcome(AudioClassifier Model, string ModelPath, string? CurvesPath, int TrainClips, int ValidationClips, int ClassCount);
 
 /// <summary>
 /// The <c>train</c> recipe: list the clips, featurize them once into the memory-mapped feature cache (in parallel),
@@ -99,77 +98,49 @@ internal static class TrainingWorkflow
             if (validationSet is not null)
                 RequireOneLabelPerClip(validationSet, plan.Data.TrainingListing);
         }
-        // A continued model keeps its own front end and architecture. A frame encoder reads every frame.
-        var network = plan.ContinueFrom?.Classifier.NetworkOptions ?? plan.Network.ResolveEncoder(inputIsFrames: true);
-        LogMelOptions frontEnd = plan.ContinueFrom?.Mel.Options
-                                 ?? (network.Encoder.IsEnabled ? plan.FrontEnd with { Layout = FeatureLayout.Frames } : plan.FrontEnd);
-        var featurizer = new LogMelClipFeaturizer(frontEnd);
-
-        var cacheOptions = new FeatureCacheOptions { Float16Storage = plan.CacheFloat16 };
-        using var train = Featurize(display, "Featurizing training clips", trainSet, plan.CacheDirectory, featurizer, console, cacheOptions);
-        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, plan.CacheDirectory, featurizer, console, cacheOptions);
-        IFeatureSource trainSource = train;
-        IFeatureSource? validationSource = validation;
-        FrameClips? trainFrames = network.Encoder.IsEnabled ? train.AsFrameClips() : null;
-        FrameClips? validationFrames = network.Encoder.IsEnabled ? validation?.AsFrameClips() : null;
-        if (validation is null && plan.ValidationFraction > 0 && train.ClipCount >= 2)
-        {
-            int heldOutCount;
-            if (trainFrames is not null)
-            {
-                (trainFrames, validationFrames) = trainFrames.HoldOut(plan.ValidationFraction, plan.Seed);
-                heldOutCount = validationFrames.Count;
-            }
-            else
-            {
-                var (kept, heldOut) = HoldOutSplit.Split(trainSource, plan.ValidationFraction, plan.Seed);
-                (trainSource, validationSource) = (kept, heldOut);
-                heldOutCount = heldOut.Count;
-            }
-            console.Out.WriteLine($"No val split: holding out {heldOutCount} of {train.ClipCount} training clips for validation.");
-        }
-        int trainClips = trainFrames?.Count ?? trainSource.Count;
 
         var context = new MLContext(plan.Seed);
-        var options = new QuantumKanClassifierOptions
+        var run = new AudioClassifierTraining(context, new AudioClassifierTrainingOptions
         {
-            FeatureColumnName = AudioClassifierModel.FeatureColumn,
-            Network = network,
-            Training = plan.Training,
-            ResumeFromWorkspace = plan.ResumeFromWorkspace,
-            CancellationToken = console.Cancellation,
-        };
-        var trainer = plan.Task == ClassificationTask.Multiclass
-            ? context.MulticlassClassification.Trainers.QuantumKan(options)
-            : context.MultiLabelClassification().Trainers.QuantumKan(options);
+            CacheDirectory = plan.CacheDirectory,
+            FrontEnd = plan.FrontEnd,
+            Task = plan.Task,
+            Classifier = new QuantumKanClassifierOptions
+            {
+                Network = plan.Network,
+                Training = plan.Training,
+                ResumeFromWorkspace = plan.ResumeFromWorkspace,
+                CancellationToken = console.Cancellation,
+            },
+            CacheFloat16 = plan.CacheFloat16,
+            ValidationFraction = plan.ValidationFraction,
+            HoldOutSeed = plan.Seed,
+            ContinueFrom = plan.ContinueFrom,
+        });
+        // The library's recipe, one step at a time under the console's progress display.
+        using var train = Featurize(display, "Featurizing training clips", trainSet, run, plan.CacheDirectory);
+        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, run, plan.CacheDirectory);
+        var data = run.Prepare(trainSet, train, validation, line => console.Out.WriteLine(line));
         int epochs = plan.Training.Epochs;
-        string encoder = network.Encoder.IsEnabled ? $"{network.Encoder.Kind} encoder, " : "";
-        string title = $"Training {plan.Task} classifier ({encoder}{trainClips} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
-        var classifier = display.Run(title, (double)epochs * trainClips, step =>
-        {
-            options.Progress = new TrainingProgressView(step, epochs, trainClips, plan.ContinueFrom is not null);
-            return trainFrames is not null
-                ? trainer.Fit(trainFrames, validationFrames, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier)
-                : trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);
-        }, plainPercentages: false);
+        var model = display.Run(run.Describe(data), (double)epochs * data.TrainClips,
+            step => run.Train(data, new TrainingProgressView(step, epochs, data.TrainClips, plan.ContinueFrom is not null)), plainPercentages: false);
 
-        var model = AudioClassifierModel.Compose(context, frontEnd, classifier);
+        var classifier = model.Classifier;
         var modelPath = Path.GetFullPath(plan.ModelPath);
         model.Save(modelPath);
         var curvesPath = ArtifactPaths.TrainingCurves(modelPath);
         // The chart is a by-product nobody asked for by name: failing to draw it must not fail a run whose model is saved.
         bool drawn = ChartWriting.TryOrWarn(console, "the training-curve chart", curvesPath,
             () => TrainingCurvesChart.Save(classifier.TrainingHistory, curvesPath, classifier.Checkpoint.Metadata.State.BestEpoch()?.Epoch + 1));
-        return new TrainingOutcome(model, modelPath, drawn ? curvesPath : null, trainClips, validationFrames?.Count ?? validationSource?.Count ?? 0, trainSet.Vocabulary.Count);
+        return new TrainingOutcome(model, modelPath, drawn ? curvesPath : null, data.TrainClips, data.ValidationClips, trainSet.Vocabulary.Count);
     }
 
     /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>
-    public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, string cacheDirectory,
-        IClipFeaturizer featurizer, CliConsole console, FeatureCacheOptions? cacheOptions = null)
+    public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, AudioClassifierTraining run, string cacheDirectory)
     {
         return display.Run($"{title} ({set.Clips.Count})", set.Clips.Count, step =>
         {
-            var source = set.OpenFeatureCache(cacheDirectory, featurizer, cacheOptions, progress: new Progress(step), cancellationToken: console.Cancellation);
+            var source = run.Featurize(set, new Progress(step));
             var report = source.View.Report;
             if (report.Reused > 0)
                 step.Log($"  reused the cached features of {report.Reused} clip(s) in {cacheDirectory}");

@@ -1,22 +1,20 @@
-using System.Text.Json;
+using QuantumKan.Audio;
 using QuantumKan.Audio.Mel;
 
 namespace QuantumKan.Data.Cache;
 
 /// <summary>
-/// Adapts <see cref="LogMelFeaturizer"/> to the feature cache. A patch is one unit of the layout: a
+/// Adapts the <see cref="AudioFrontEnd"/> to the feature cache. A patch is one unit of the layout: a
 /// <c>[patchFrames, mels]</c> patch, the whole clip's <c>[frames, mels]</c> for fixed frames, its pooled statistics,
 /// or a single <c>[mels]</c> frame for the frame-by-frame layout.
 /// </summary>
 public sealed class LogMelClipFeaturizer : IClipFeaturizer
 {
-    private readonly LogMelFeaturizer _featurizer;
-
-    /// <summary>Wraps a featurizer.</summary>
-    public LogMelClipFeaturizer(LogMelFeaturizer featurizer)
+    /// <summary>Wraps a front end.</summary>
+    public LogMelClipFeaturizer(AudioFrontEnd frontEnd)
     {
-        _featurizer = featurizer ?? throw new ArgumentNullException(nameof(featurizer));
-        var o = featurizer.Options;
+        FrontEnd = frontEnd ?? throw new ArgumentNullException(nameof(frontEnd));
+        var o = frontEnd.Options;
         PatchShape = o.Layout switch
         {
             FeatureLayout.Patches => [o.PatchFrames, o.MelBands],
@@ -24,20 +22,20 @@ public sealed class LogMelClipFeaturizer : IClipFeaturizer
             FeatureLayout.Pooled => [o.PoolingSegments, o.StatisticCount, o.MelBands],
             _ => [o.MelBands],
         };
-        // The options in full, plus the Audio assembly's build identity: a deterministic build changes its MVID only
-        // when its code changes, so an algorithm change invalidates cached features just as an options change does.
-        Fingerprint = $"logmel;{typeof(LogMelFeaturizer).Assembly.ManifestModule.ModuleVersionId};{JsonSerializer.Serialize(o)}";
     }
 
-    /// <summary>Creates a featurizer from options.</summary>
-    public LogMelClipFeaturizer(LogMelOptions options) : this(new LogMelFeaturizer(options)) { }
+    /// <summary>Creates a front end from log-mel options and the default signal options, and wraps it.</summary>
+    public LogMelClipFeaturizer(LogMelOptions options) : this(new AudioFrontEnd(options)) { }
+
+    /// <summary>The front end that featurizes each file.</summary>
+    public AudioFrontEnd FrontEnd { get; }
 
     /// <inheritdoc />
-    public string Fingerprint { get; }
+    public string Fingerprint => FrontEnd.Fingerprint;
 
     /// <inheritdoc />
     public IReadOnlyList<int> PatchShape { get; }
 
     /// <inheritdoc />
-    public float[] FeaturizeFile(string path) => _featurizer.FeaturizeFile(path);
+    public float[] FeaturizeFile(string path) => FrontEnd.FeaturizeFile(path);
 }

@@ -35,17 +35,25 @@ public sealed record LoadAudioOptions
     /// <summary>Sample rate in Hz of the output; clips at other rates are resampled (Hann-windowed sinc, torchaudio's default). Default 16000.</summary>
     public int SampleRate { get; init; } = 16_000;
 
-    /// <summary>Channel to keep: −1 averages all channels (the default); 0, 1, … select one (a clip with fewer channels is a bad clip).</summary>
-    public int Channel { get; init; } = -1;
+    /// <summary>The options as version 1 of the LoadAudio state saved them (flat channel and decoder fields), for models saved before <see cref="Signal"/>.</summary>
+    internal sealed record Version1(string OutputColumnName, string InputColumnName, int SampleRate, int Channel, string? BaseDirectory,
+        TruncationPolicy Truncation, long MaxFileBytes, BadClipPolicy OnBadClip)
+    {
+        public LoadAudioOptions Upgrade() => new()
+        {
+            OutputColumnName = OutputColumnName, InputColumnName = InputColumnName, SampleRate = SampleRate, BaseDirectory = BaseDirectory,
+            OnBadClip = OnBadClip, Signal = new SignalOptions { Channel = Channel, Truncation = Truncation, MaxFileBytes = MaxFileBytes },
+        };
+    }
 
     /// <summary>Folder that relative paths are resolved against; null means the current directory. Default null.</summary>
     public string? BaseDirectory { get; init; }
 
-    /// <summary>Handling of files cut off before their declared data length. Default <see cref="TruncationPolicy.Refuse"/>.</summary>
-    public TruncationPolicy Truncation { get; init; } = TruncationPolicy.Refuse;
-
-    /// <summary>Largest file accepted, in bytes. Default 1 GiB.</summary>
-    public long MaxFileBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Channel and decoder limits (channel mix or selection, truncated files, largest file): the same record the rest
+    /// of the audio front end takes. Default <see cref="SignalOptions.Default"/>.
+    /// </summary>
+    public SignalOptions Signal { get; init; } = SignalOptions.Default;
 
     /// <summary>What to do with a clip that cannot be decoded (or has no samples). Default <see cref="BadClipPolicy.Throw"/>.</summary>
     public BadClipPolicy OnBadClip { get; init; } = BadClipPolicy.Throw;
@@ -60,11 +68,9 @@ public sealed record LoadAudioOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
         if (SampleRate is < 1 or > 768_000)
             throw new ArgumentOutOfRangeException(nameof(SampleRate), SampleRate, "LoadAudioOptions.SampleRate must be in 1–768000 Hz.");
-        if (Channel < -1)
-            throw new ArgumentOutOfRangeException(nameof(Channel), Channel, "LoadAudioOptions.Channel must be −1 (mix) or a channel index.");
-        if (MaxFileBytes < 12)
-            throw new ArgumentOutOfRangeException(nameof(MaxFileBytes), MaxFileBytes, "LoadAudioOptions.MaxFileBytes must be at least 12.");
-        if (!Enum.IsDefined(Truncation) || !Enum.IsDefined(OnBadClip))
-            throw new ArgumentOutOfRangeException(nameof(OnBadClip), "Unknown truncation or bad-clip policy.");
+        ArgumentNullException.ThrowIfNull(Signal, nameof(Signal));
+        Signal.Validate();
+        if (!Enum.IsDefined(OnBadClip))
+            throw new ArgumentOutOfRangeException(nameof(OnBadClip), OnBadClip, "Unknown bad-clip policy.");
     }
 }

@@ -2,8 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using QuantumKan.Audio;
-using QuantumKan.Audio.Resampling;
-using QuantumKan.Audio.Wav;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 
@@ -14,7 +12,7 @@ namespace QuantumKan.ML.Audio;
 /// samples at <see cref="LoadAudioOptions.SampleRate"/>: a variable-length Single vector whose column carries a
 /// <c>SampleRate</c> annotation. Created by <c>mlContext.Transforms.LoadAudio</c>.
 /// </summary>
-[PersistableTransformer(Kind, 1)]
+[PersistableTransformer(Kind, 2)] // 2: channel and decoder options in Signal (version 1 saved them flat)
 public sealed class LoadAudioTransformer : QuantumKanTransformerBase
 {
     internal const string Kind = "QuantumKan.Audio.LoadAudio";
@@ -26,10 +24,14 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
     {
         options.Validate();
         Options = options;
+        Reader = new SignalReader(options.SampleRate, options.Signal);
     }
 
     /// <summary>The options in effect.</summary>
     public LoadAudioOptions Options { get; }
+
+    /// <summary>The front end's first stage that decodes each clip (usable outside ML.NET with the same settings).</summary>
+    public SignalReader Reader { get; }
 
     /// <inheritdoc />
     public override string PersistenceKind => Kind;
@@ -39,7 +41,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
 
     internal static LoadAudioTransformer Load(IHostEnvironment env, ModelStateReader reader)
     {
-        var options = reader.ReadJson<LoadAudioOptions>("Options");
+        var options = reader.KindVersion == 1 ? reader.ReadJson<LoadAudioOptions.Version1>("Options").Upgrade() : reader.ReadJson<LoadAudioOptions>("Options");
         try
         {
             return new LoadAudioTransformer(env, options);
@@ -68,38 +70,6 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
     }
 
     private protected override BoundRowMapper Bind(DataViewSchema inputSchema) => new Mapper(this, inputSchema);
-
-    private WavDecodeOptions DecodeOptions => field ??= new WavDecodeOptions
-    {
-        Channels = Options.Channel < 0 ? ChannelPolicy.MixToMono : ChannelPolicy.KeepChannels,
-        Truncation = Options.Truncation,
-        MaxFileBytes = Options.MaxFileBytes,
-    };
-
-    /// <summary>Decodes one clip from bytes: mono mix or one channel, resampled; an empty clip is a bad clip.</summary>
-    internal float[] LoadClip(ReadOnlySpan<byte> file, string source) => Select(WavDecoder.Decode(file, source, DecodeOptions), source);
-
-    /// <summary>
-    /// Decodes one clip from a file, like the bytes overload; a mono mix is decoded and resampled a chunk at a time
-    /// (<see cref="WavDecoder.DecodeMono"/>: the same samples, but only the output is held whole).
-    /// </summary>
-    internal float[] LoadClip(string path)
-    {
-        if (Options.Channel >= 0)
-            return Select(WavDecoder.Decode(path, DecodeOptions), path);
-        var samples = WavDecoder.DecodeMono(path, Options.SampleRate, DecodeOptions);
-        return samples.Length > 0 ? samples : throw new AudioFormatException(path, "the file holds no samples");
-    }
-
-    private float[] Select(AudioClip clip, string source)
-    {
-        if (Options.Channel >= clip.ChannelCount)
-            throw new AudioFormatException(source, $"channel {Options.Channel} was requested but the file has {clip.ChannelCount}");
-        if (clip.FrameCount == 0)
-            throw new AudioFormatException(source, "the file holds no samples");
-        var samples = clip.Channels[Math.Max(Options.Channel, 0)];
-        return clip.SampleRate == Options.SampleRate ? samples : SincResampler.Get(clip.SampleRate, Options.SampleRate).Resample(samples);
-    }
 
     internal string ResolvePath(string path) =>
         Options.BaseDirectory is { } dir && !Path.IsPathRooted(path) ? Path.Combine(dir, path) : path;
@@ -143,7 +113,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
                 {
                     getPath(ref path);
                     var file = _parent.ResolvePath(path.ToString());
-                    return _parent.LoadClip(file);
+                    return _parent.Reader.Read(file);
                 };
             }
             else
@@ -154,7 +124,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
                 {
                     getBytes(ref bytes);
                     var dense = bytes.IsDense ? bytes.GetValues() : bytes.DenseValues().ToArray();
-                    return _parent.LoadClip(dense, $"<bytes in column '{column}', row {input.Position}>");
+                    return _parent.Reader.Read(dense, $"<bytes in column '{column}', row {input.Position}>");
                 };
             }
             // Cached per row: the skipping view decodes in MoveNext and the consumer's getter then reuses the result.

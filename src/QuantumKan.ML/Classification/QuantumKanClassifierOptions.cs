@@ -8,7 +8,7 @@ namespace QuantumKan.ML.Classification;
 /// <summary>
 /// Everything a QuantumKan classifier trainer needs: columns, architecture, optimization, validation and hooks.
 /// </summary>
-public sealed class QuantumKanClassifierOptions
+public sealed record QuantumKanClassifierOptions
 {
     /// <summary>Input column: a known-size vector of Single (e.g. pooled log-mel from <c>MelSpectrogram</c>). Default "Features".</summary>
     public string FeatureColumnName { get; set; } = "Features";

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Audio.Resampling;
 using QuantumKan.Audio.Wav;
@@ -9,7 +10,7 @@ public class LogMelFeaturizerTests
     [Fact]
     public void Featurize_ClipAtAnotherRateIsMixedAndResampledFirst()
     {
-        var f = new LogMelFeaturizer();
+        var f = new AudioFrontEnd();
         var left = FeatureLayoutTests.Chirp(44100, 200, 5000, rate: 44100);
         var right = left.Select(v => v * 0.5f).ToArray();
         var clip = new AudioClip(44100, [left, right]);
@@ -22,7 +23,7 @@ public class LogMelFeaturizerTests
     [Fact]
     public void Featurize_IsThreadSafe_ParallelCallsGiveTheSequentialResults()
     {
-        var f = new LogMelFeaturizer(new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3 });
+        var f = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3 });
         var clips = Enumerable.Range(0, 32).Select(i => FeatureLayoutTests.Chirp(4000 + 300 * i, 100 + 50 * i, 7000 - 100 * i)).ToArray();
         var sequential = clips.Select(c => f.Featurize(c)).ToArray();
         var parallel = new float[clips.Length][];
@@ -46,7 +47,7 @@ public class LogMelFeaturizerTests
             }
             File.WriteAllBytes(paths[2], "not a wav file at all"u8.ToArray());
             paths.Add(Path.Combine(dir.FullName, "missing.wav"));
-            var f = new LogMelFeaturizer(new LogMelOptions { Layout = FeatureLayout.Pooled });
+            var f = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled });
 
             var errors = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
             var results = f.FeaturizeFiles(paths, (i, ex) => errors[i] = ex);
@@ -74,10 +75,11 @@ public class LogMelFeaturizerTests
         WavWriter.Write(path, new float[100], 16000);
         try
         {
-            var f = new LogMelFeaturizer(new LogMelOptions { Center = false });
+            var f = new AudioFrontEnd(new LogMelOptions { Center = false });
             var ex = Assert.Throws<AudioFormatException>(() => f.FeaturizeFile(path));
             Assert.Contains("100 samples", ex.Reason);
             Assert.Throws<ArgumentException>(() => new LogMelFeaturizer().Featurize(ReadOnlySpan<float>.Empty));
+            Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().Featurize(ReadOnlySpan<float>.Empty));
         }
         finally
         {
@@ -88,11 +90,11 @@ public class LogMelFeaturizerTests
     [Fact]
     public void Options_ValidateNamesTheBadField()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LogMelFeaturizer(new LogMelOptions { Power = 3 }));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AudioFrontEnd(new LogMelOptions { Power = 3 }));
         Assert.Equal("Power", ex.ParamName);
-        ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LogMelFeaturizer(new LogMelOptions { FMax = 9000 }));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AudioFrontEnd(new LogMelOptions { FMax = 9000 }));
         Assert.Equal("FMax", ex.ParamName);
-        ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LogMelFeaturizer(new LogMelOptions { WindowLength = 1024 }));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AudioFrontEnd(new LogMelOptions { WindowLength = 1024 }));
         Assert.Equal("WindowLength", ex.ParamName);
     }
 }

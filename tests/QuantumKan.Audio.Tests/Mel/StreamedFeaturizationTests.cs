@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Buffers.Binary;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Audio.Resampling;
@@ -28,7 +29,7 @@ public class StreamedFeaturizationTests
         var path = WriteClip(random, rate, channels, format, length);
         try
         {
-            var featurizer = new LogMelFeaturizer(options);
+            var featurizer = new AudioFrontEnd(options);
             float[]? whole;
             try
             {
@@ -46,10 +47,10 @@ public class StreamedFeaturizationTests
                     using var reader = WavMonoReader.Open(path, chunkFrames: chunkFrames);
                     if (whole is null)
                     {
-                        Assert.Throws<ArgumentException>(() => StreamedFeaturization.Featurize(featurizer, reader, resampledChunk));
+                        Assert.Throws<ArgumentException>(() => StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk));
                         continue;
                     }
-                    var streamed = StreamedFeaturization.Featurize(featurizer, reader, resampledChunk);
+                    var streamed = StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk);
                     AssertBitIdentical(whole, streamed, $"{rate} Hz, {channels} ch, {format}, {length} frames, {Describe(options)}, chunks {chunkFrames}/{resampledChunk}");
                 }
             // LoadAudio's streamed decode: the mono mix at the feature rate, as decoding and resampling whole gives it.
@@ -114,7 +115,7 @@ public class StreamedFeaturizationTests
         try
         {
             var whole = Assert.Throws<AudioFormatException>(() => WavDecoder.Decode(path));
-            var streamed = Assert.Throws<AudioFormatException>(() => new LogMelFeaturizer().FeaturizeFile(path));
+            var streamed = Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().FeaturizeFile(path));
             Assert.Equal(whole.Reason, streamed.Reason);
             Assert.Contains("sample 40000 of channel 0 is NaN", streamed.Reason);
         }

@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using System.Buffers.Binary;
 using QuantumKan.Audio.Wav;
 
@@ -17,7 +18,7 @@ public class WavDecoderBadInputTests
         return ex;
     }
 
-    // The streamed path (LogMelFeaturizer.FeaturizeFile parses the header from the file and decodes chunk by chunk)
+    // The streamed path (AudioFrontEnd.FeaturizeFile parses the header from the file and decodes chunk by chunk)
     // must refuse every file the whole-file decoder refuses, for the same reason.
     private static void AssertStreamedFeaturizationRefuses(byte[] file, string reason, WavDecodeOptions? options)
     {
@@ -25,7 +26,7 @@ public class WavDecoderBadInputTests
         File.WriteAllBytes(path, file);
         try
         {
-            var ex = Assert.Throws<AudioFormatException>(() => new QuantumKan.Audio.Mel.LogMelFeaturizer().FeaturizeFile(path, options));
+            var ex = Assert.Throws<AudioFormatException>(() => new QuantumKan.Audio.AudioFrontEnd(null, new SignalOptions { Truncation = (options ?? WavDecodeOptions.Default).Truncation, MaxFileBytes = (options ?? WavDecodeOptions.Default).MaxFileBytes }).FeaturizeFile(path));
             Assert.Equal(path, ex.FileName);
             Assert.Equal(reason, ex.Reason);
         }
@@ -161,7 +162,7 @@ public class WavDecoderBadInputTests
         var clip = WavDecoder.Decode(new WavBytes().Fmt(3, 1, 16000, 32).Data(bytes).Build());
 
         Assert.Equal(samples, clip.Channels[0]);
-        var features = new QuantumKan.Audio.Mel.LogMelFeaturizer().Featurize(clip);
+        var features = new QuantumKan.Audio.AudioFrontEnd().Featurize(clip);
         Assert.All(features, v => Assert.True(float.IsFinite(v)));
     }
 

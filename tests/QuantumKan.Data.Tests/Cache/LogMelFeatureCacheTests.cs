@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using QuantumKan.Audio.Mel;
 using QuantumKan.Data.Synthesis;
 using QuantumKan.Audio.Wav;
@@ -25,7 +26,7 @@ public class LogMelFeatureCacheTests
     {
         using var dir = new CacheTestFolder();
         var wavs = SyntheticWavs(dir, 6);
-        var direct = new LogMelFeaturizer(Patches);
+        var direct = new AudioFrontEnd(Patches);
         using var view = FeatureCache.Open(dir.CacheDir, wavs, new LogMelClipFeaturizer(Patches));
         Assert.Equal([Patches.PatchFrames, 32], view.PatchShape);
         for (int c = 0; c < wavs.Length; c++)

@@ -62,7 +62,7 @@ public sealed class AudioTransformsTests : IDisposable
         var melColumn = output.Schema["Mel"];
         Assert.Equal(128, ((VectorDataViewType)melColumn.Type).Size);
         var rows = output.GetColumn<float[]>("Mel").ToArray();
-        var featurizer = new LogMelFeaturizer(Pooled);
+        var featurizer = new AudioFrontEnd(Pooled);
         for (int i = 0; i < paths.Length; i++)
             Assert.Equal(featurizer.FeaturizeFile(paths[i]), rows[i]);
         Assert.False(((VectorDataViewType)output.Schema["Audio"].Type).IsKnownSize);
@@ -95,7 +95,7 @@ public sealed class AudioTransformsTests : IDisposable
         var loaded = fresh.Model.Load(zip, out var schema);
         var after = fresh.Model.CreatePredictionEngine<ClipPath, PooledMel>(loaded, inputSchema: schema).Predict(new ClipPath { Path = path }).Mel;
 
-        Assert.Equal(new LogMelFeaturizer(Pooled).FeaturizeFile(path), before);
+        Assert.Equal(new AudioFrontEnd(Pooled).FeaturizeFile(path), before);
         Assert.Equal(before, after);
     }
 

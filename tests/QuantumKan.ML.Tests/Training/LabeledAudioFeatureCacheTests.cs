@@ -1,3 +1,4 @@
+using QuantumKan.Audio;
 using QuantumKan.Data.Tests;
 using QuantumKan.Data.Tests.Cache;
 using QuantumKan.ML.Training;
@@ -28,7 +29,7 @@ public class LabeledAudioFeatureCacheTests
         Assert.True(source.Count > 6);
         var labels = new float[8];
         var features = new float[source.FeatureSize];
-        var direct = new LogMelFeaturizer(options);
+        var direct = new AudioFrontEnd(options);
         for (int i = 0; i < source.Count; i++)
         {
             int clip = source.ClipOf(i);
