@@ -114,16 +114,8 @@ internal static class ClassifierTraining
 
         var trainerOptions = options.Training with { Seed = seed };
         var trainer = new Trainer(new QuantumKanModel(network, ToTaskKind(task)), ToTaskKind(task), trainerOptions);
-        using var channel = host.Start("QuantumKan training");
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
-        var progress = new TrainingProgressRelay(host, channel, options, cancellation);
-        TrainingResult result;
-        if (continueFrom is not null)
-            result = trainer.Resume(continueFrom.Checkpoint, train, validation, progress, cancellation.Token, allowOptionChanges: true);
-        else if (options.ResumeFromWorkspace)
-            result = trainer.FitOrResumeFromWorkspace(train, validation, progress, cancellation.Token);
-        else
-            result = trainer.Fit(train, validation, progress, cancellation.Token);
+        var result = TrainingProgressRelay.Run(host, "QuantumKan training", trainer, train, validation, options.Progress, options.EpochCompleted,
+            options.CancellationToken, options.ResumeFromWorkspace, continueFrom?.Checkpoint);
 
         network.to(CPU);
         network.eval();

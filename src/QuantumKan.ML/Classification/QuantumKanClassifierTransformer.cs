@@ -86,11 +86,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
             throw new NotSupportedException(
                 "This model embeds clips through its frame encoder; the embedding alone would skip it. Use Embed(frames), or the classifier's Embedding output column.");
         var e = _network.Embedding;
-        var options = new QuantumEmbeddingOptions
-        {
-            Modes = e.Modes, Extractor = e.Options.Extractor, HiddenWidths = e.Options.HiddenWidths, Sigma = e.Grid.Sigma,
-            GridPoints = e.Grid.Points, GridHalfWidth = e.Grid.HalfWidth, BetaMax = e.Options.BetaMax,
-        };
+        var options = new QuantumEmbeddingOptions { Embedding = e.Options };
         var columns = new QuantumEmbeddingColumns(outputColumnName, Columns.Features, Columns.Label, null, FeatureCount);
         return new QuantumEmbeddingTransformer(Host, e, columns, options, []);
     }

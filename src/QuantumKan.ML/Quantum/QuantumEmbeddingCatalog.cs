@@ -18,17 +18,15 @@ public static class QuantumEmbeddingCatalog
     /// <param name="modes">Number of modes M. Default 16.</param>
     /// <param name="epochs">Passes over the training data. Default 30.</param>
     /// <param name="batchSize">Rows per mini-batch. Default 64.</param>
-    /// <param name="learningRate">AdamW learning rate. Default 0.005.</param>
+    /// <param name="learningRate">Peak AdamW learning rate. Default 0.005.</param>
     /// <param name="margin">Fidelity below which negative pairs cost nothing. Default 0.1.</param>
     public static QuantumEmbeddingEstimator QuantumEmbedding(this TransformsCatalog catalog,
         string outputColumnName = "Embedding", string featureColumnName = "Features", string labelColumnName = "Label",
         int modes = 16, int epochs = 30, int batchSize = 64, double learningRate = 5e-3, double margin = 0.1) =>
         catalog.QuantumEmbedding(outputColumnName, featureColumnName, labelColumnName, new QuantumEmbeddingOptions
         {
-            Modes = modes,
-            Epochs = epochs,
-            BatchSize = batchSize,
-            LearningRate = learningRate,
+            Embedding = QuantumEmbeddingOptions.DefaultEmbedding with { Modes = modes },
+            Training = QuantumEmbeddingOptions.DefaultTraining with { Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate },
             Margin = margin,
         });
 

@@ -15,7 +15,7 @@ namespace QuantumKan.ML.Quantum;
 /// Compare embeddings with <see cref="Fidelity"/> or search them with <see cref="CreateSimilarityIndex"/>.
 /// Row-to-row (PredictionEngine works); saves into and loads from ML.NET model zips.
 /// </summary>
-[PersistableTransformer(Kind, version: 1)]
+[PersistableTransformer(Kind, version: 2)]
 public sealed class QuantumEmbeddingTransformer : QuantumKanTransformerBase
 {
     internal const string Kind = "QuantumKan.QuantumEmbedding";
@@ -130,7 +130,6 @@ public sealed class QuantumEmbeddingTransformer : QuantumKanTransformerBase
         var columns = reader.ReadJson<QuantumEmbeddingColumns>("Columns");
         if (columns.FeatureCount < 1)
             throw reader.Error("Columns", $"feature count {columns.FeatureCount} is invalid");
-        var options = reader.ReadJson<QuantumEmbeddingOptions>("Options");
         var embeddingOptions = reader.ReadJson<QuantumFieldEmbeddingOptions>("Embedding");
         try
         {
@@ -140,6 +139,10 @@ public sealed class QuantumEmbeddingTransformer : QuantumKanTransformerBase
         {
             throw reader.Error("Embedding", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
         }
+        // State version 1 held the options as flat fields; version 2 composes the embedding and trainer records.
+        var options = reader.KindVersion == 1
+            ? reader.ReadJson<LegacyQuantumEmbeddingOptions>("Options").ToOptions(embeddingOptions)
+            : reader.ReadJson<QuantumEmbeddingOptions>("Options");
         // Throwaway initial weights drawn under the generator lock, so a load never shifts a concurrent seeded Fit.
         var module = TorchRuntime.WithGenerator(() => new QuantumFieldEmbedding(columns.FeatureCount, embeddingOptions));
         try

@@ -38,14 +38,19 @@ public static class MetricNames
     /// <summary>Whether larger values of the metric are better.</summary>
     public static bool HigherIsBetter(string name) => name is not (LogLoss or Loss);
 
-    /// <summary>Whether validation of a <paramref name="task"/> reports the metric <paramref name="name"/>.</summary>
-    public static bool AppliesTo(string name, TaskKind task) => name switch
+    /// <summary>
+    /// Whether validation of a <paramref name="task"/> reports the metric <paramref name="name"/>; a model without
+    /// class scores (<paramref name="hasClassScores"/> false) reports only <see cref="Loss"/> among these.
+    /// </summary>
+    public static bool AppliesTo(string name, TaskKind task, bool hasClassScores = true) => name switch
     {
         Loss => true,
+        _ when !hasClassScores => false,
         Accuracy or MacroF1 or LogLoss => task == TaskKind.Multiclass,
         _ => task == TaskKind.MultiLabel,
     };
 
-    /// <summary>The metric monitored when none is configured.</summary>
-    public static string DefaultFor(TaskKind task) => task == TaskKind.MultiLabel ? MeanAveragePrecision : Accuracy;
+    /// <summary>The metric monitored when none is configured: <see cref="Loss"/> for a model without class scores.</summary>
+    public static string DefaultFor(TaskKind task, bool hasClassScores = true) =>
+        !hasClassScores ? Loss : task == TaskKind.MultiLabel ? MeanAveragePrecision : Accuracy;
 }

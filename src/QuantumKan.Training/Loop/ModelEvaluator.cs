@@ -10,7 +10,8 @@ namespace QuantumKan.Training.Loop;
 /// <summary>
 /// Runs a model over a WHOLE feature source in eval mode and computes the mean of every loss component and the task's
 /// metrics over all of it. When the source is an <see cref="IClipPatchSource"/> with several patches per clip, metrics
-/// are clip-level: each clip's logits are the mean of its patch logits (see <see cref="ClipScores"/>).
+/// are clip-level: each clip's logits are the mean of its patch logits (see <see cref="ClipScores"/>). A model without
+/// class scores is scored by its weighted loss and its own metrics (<see cref="ModelOutput.Metrics"/>) alone.
 /// </summary>
 public static class ModelEvaluator
 {
@@ -27,18 +28,24 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(source);
         if (source.Count == 0)
             throw new ArgumentException("The evaluation set is empty.", nameof(source));
-        var (logits, targets, losses) = Predict(model, source, loss, batchSize, device);
+        var (logits, targets, losses, modelMetrics) = Predict(model, source, loss, batchSize, device);
+        if (!model.HasClassScores)
+        {
+            var metrics = new Dictionary<string, double>(modelMetrics) { [MetricNames.Loss] = losses[LossComponents.Total] };
+            return new Evaluation(losses, metrics, null, null, [], []);
+        }
         var (clipLogits, clipTargets) = PoolClips(source, logits, targets);
-        return Score(task, clipLogits, clipTargets, source.LabelSize, losses);
+        return Score(task, clipLogits, clipTargets, source.LabelSize, losses, modelMetrics);
     }
 
-    private static (float[] Logits, float[] Targets, Dictionary<string, double> Losses) Predict(
+    private static (float[] Logits, float[] Targets, Dictionary<string, double> Losses, Dictionary<string, double> Metrics) Predict(
         ITrainableModel model, IFeatureSource source, MultiTaskLoss loss, int batchSize, Device device)
     {
-        int classes = source.LabelSize;
+        int classes = model.HasClassScores ? source.LabelSize : 0;
         var logits = new float[(long)source.Count * classes];
         var targets = new float[logits.Length];
         var sums = new Dictionary<string, double>();
+        var metricSums = new Dictionary<string, MetricSum>();
         var parameters = model.Module.parameters().Where(p => p.requires_grad).ToList();
         var reader = new BatchReader(source, device);
         bool wasTraining = model.Module.training;
@@ -54,6 +61,9 @@ public static class ModelEvaluator
                 var breakdown = loss.Compute(output, batch, parameters);
                 foreach (var (name, value) in breakdown.ReadValues())
                     sums[name] = sums.GetValueOrDefault(name) + value * indices.Length;
+                MetricSum.AddAll(metricSums, LossBreakdown.ReadScalars(output.Metrics), indices.Length);
+                if (output.Logits is null)
+                    continue;
                 CopyRows(output.Logits, logits.AsSpan(indices[0] * classes, indices.Length * classes));
                 CopyRows(batch.Labels, targets.AsSpan(indices[0] * classes, indices.Length * classes));
             }
@@ -62,7 +72,7 @@ public static class ModelEvaluator
         {
             model.Module.train(wasTraining);
         }
-        return (logits, targets, sums.ToDictionary(kv => kv.Key, kv => kv.Value / source.Count));
+        return (logits, targets, sums.ToDictionary(kv => kv.Key, kv => kv.Value / source.Count), MetricSum.Means(metricSums));
     }
 
     private static void CopyRows(Tensor values, Span<float> destination)
@@ -102,9 +112,10 @@ public static class ModelEvaluator
         return true;
     }
 
-    private static Evaluation Score(TaskKind task, float[] logits, float[] targets, int classes, Dictionary<string, double> losses)
+    private static Evaluation Score(TaskKind task, float[] logits, float[] targets, int classes, Dictionary<string, double> losses,
+        Dictionary<string, double> modelMetrics)
     {
-        var metrics = new Dictionary<string, double> { [MetricNames.Loss] = losses[LossComponents.Total] };
+        var metrics = new Dictionary<string, double>(modelMetrics) { [MetricNames.Loss] = losses[LossComponents.Total] };
         if (task == TaskKind.MultiLabel)
         {
             var m = MultiLabelEvaluation.Evaluate(logits, targets, classes);
@@ -127,8 +138,8 @@ public static class ModelEvaluator
 /// <param name="Metrics">Scalar metrics by <see cref="MetricNames"/> name (including <c>loss</c>).</param>
 /// <param name="MultiLabel">Per-class multi-label metrics, or null.</param>
 /// <param name="Multiclass">Per-class multiclass metrics, or null.</param>
-/// <param name="Logits">Clip-level logits, row-major <c>[clips, classes]</c> (mean of patch logits when pooled).</param>
-/// <param name="Targets">Clip-level targets, row-major <c>[clips, classes]</c>.</param>
+/// <param name="Logits">Clip-level logits, row-major <c>[clips, classes]</c> (mean of patch logits when pooled); empty for a model without class scores.</param>
+/// <param name="Targets">Clip-level targets, row-major <c>[clips, classes]</c>; empty for a model without class scores.</param>
 public sealed record Evaluation(
     IReadOnlyDictionary<string, double> Losses,
     IReadOnlyDictionary<string, double> Metrics,

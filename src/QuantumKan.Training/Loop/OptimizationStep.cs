@@ -29,12 +29,13 @@ internal sealed class OptimizationStep(
         optimizer.zero_grad();
         int groupSize = microBatches.Sum(m => m.Length);
         var sums = new Dictionary<string, double>();
+        var metrics = new Dictionary<string, MetricSum>();
         string? skipReason = null;
         int seen = 0;
         for (int m = 0; m < microBatches.Length; m++)
         {
             var indices = microBatches[m];
-            skipReason = ForwardBackward(indices, groupSize, sums, stepSeed + m);
+            skipReason = ForwardBackward(indices, groupSize, sums, metrics, stepSeed + m);
             seen += indices.Length;
             if (skipReason is not null)
                 break;
@@ -54,14 +55,15 @@ internal sealed class OptimizationStep(
         else
             optimizer.zero_grad();
         var means = sums.ToDictionary(kv => kv.Key, kv => kv.Value / seen);
-        return new StepOutcome(means, learningRate, gradientNorm, groupSize, skipReason);
+        return new StepOutcome(means, learningRate, gradientNorm, groupSize, skipReason, metrics);
     }
 
-    private string? ForwardBackward(int[] indices, int groupSize, Dictionary<string, double> sums, long seed)
+    private string? ForwardBackward(int[] indices, int groupSize, Dictionary<string, double> sums, Dictionary<string, MetricSum> metrics, long seed)
     {
         using var scope = torch.NewDisposeScope();
         var batch = reader.Read(indices) with { RandomSeed = seed };
         var output = model.Forward(batch);
+        MetricSum.AddAll(metrics, LossBreakdown.ReadScalars(output.Metrics), indices.Length);
         var breakdown = loss.Compute(output, batch, _parameters);
         double total = double.NaN;
         foreach (var (name, value) in breakdown.ReadValues())
@@ -114,8 +116,10 @@ internal sealed class OptimizationStep(
 /// <param name="GradientNorm">The gradient norm before clipping; NaN when not reached.</param>
 /// <param name="Examples">The examples of the step's group.</param>
 /// <param name="SkipReason">Why the update was skipped; null when applied.</param>
+/// <param name="Metrics">The sums of the model's training metrics over the micro-batches processed.</param>
 internal sealed record StepOutcome(
-    IReadOnlyDictionary<string, double> Losses, double LearningRate, double GradientNorm, int Examples, string? SkipReason)
+    IReadOnlyDictionary<string, double> Losses, double LearningRate, double GradientNorm, int Examples, string? SkipReason,
+    IReadOnlyDictionary<string, MetricSum> Metrics)
 {
     public bool Skipped => SkipReason is not null;
 }

@@ -23,19 +23,26 @@ public sealed class Trainer
     private readonly ITrainableModel _model;
     private readonly TaskKind _task;
     private readonly TrainerOptions _options;
+    private readonly string _monitor;
 
     /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
     /// <param name="model">The network to train (it is moved to the configured device).</param>
-    /// <param name="task">Multi-label or multiclass: picks the classification loss and the metrics.</param>
+    /// <param name="task">
+    /// Multi-label or multiclass: picks the classification loss and the metrics. For a model without class scores it
+    /// only says what the labels are (multi-hot label sets: <see cref="TaskKind.MultiLabel"/>).
+    /// </param>
     /// <param name="options">The run's options; validated here.</param>
     public Trainer(ITrainableModel model, TaskKind task, TrainerOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
-        if (_options.MonitorMetric is { } metric && !MetricNames.AppliesTo(metric, task))
-            throw new ArgumentOutOfRangeException(nameof(options), metric, $"TrainerOptions.MonitorMetric '{metric}' is not reported for {task} tasks.");
+        if (_options.MonitorMetric is { } metric && !MetricNames.AppliesTo(metric, task, model.HasClassScores))
+            throw new ArgumentOutOfRangeException(nameof(options), metric, model.HasClassScores
+                ? $"TrainerOptions.MonitorMetric '{metric}' is not reported for {task} tasks."
+                : $"TrainerOptions.MonitorMetric '{metric}' is not reported for a model without class scores; monitor '{MetricNames.Loss}'.");
         _task = task;
+        _monitor = _options.MonitorMetric ?? MetricNames.DefaultFor(task, model.HasClassScores);
     }
 
     /// <summary>The run's options.</summary>
@@ -105,7 +112,7 @@ public sealed class Trainer
         var state = Prepare(resumeFrom, optimizer, train.Count, allowOptionChanges);
         progress?.Report(new RunStartReport(state.Epoch, state.GlobalStep, state.StepInEpoch, resumeFrom?.Source,
             _options.Workspace is null ? null : Path.GetFullPath(_options.Workspace), removedTemporaries));
-        var setup = new RunSetup(_model, _task, _options, device, optimizer, train, validation, progress, resumeFrom is null);
+        var setup = new RunSetup(_model, _task, _options, _monitor, device, optimizer, train, validation, progress, resumeFrom is null);
         return new TrainingRun(setup, state, resumeFrom?.HasBestWeights == true ? resumeFrom.BestModelState.ToArray() : null)
             .Execute(cancellationToken);
     }
@@ -139,6 +146,7 @@ public sealed class Trainer
             state.Epoch++;
             state.StepInEpoch = 0;
             state.EpochLossSums.Clear();
+            state.EpochMetricSums.Clear();
             state.EpochExamples = 0;
             state.EpochSkippedSteps = 0;
         }
@@ -162,5 +170,5 @@ public sealed class Trainer
 
 /// <summary>The fixed inputs of one run.</summary>
 internal sealed record RunSetup(
-    ITrainableModel Model, TaskKind Task, TrainerOptions Options, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
+    ITrainableModel Model, TaskKind Task, TrainerOptions Options, string Monitor, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
     IFeatureSource Train, IFeatureSource? Validation, IProgress<TrainingReport>? Progress, bool IsFreshStart);

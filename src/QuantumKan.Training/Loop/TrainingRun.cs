@@ -35,7 +35,7 @@ internal sealed class TrainingRun
         _scheduler = schedule.Attach(setup.Optimizer, state.GlobalStep);
         _step = new OptimizationStep(setup.Model, _loss, setup.Optimizer, new BatchReader(setup.Train, setup.Device), _options.MaxGradientNorm);
         _store = new CheckpointStore(_options.Workspace);
-        _monitor = _options.MonitorMetric ?? MetricNames.DefaultFor(setup.Task);
+        _monitor = setup.Monitor;
     }
 
     /// <summary>Test hook: the checkpoint store (to inject write failures).</summary>
@@ -84,6 +84,11 @@ internal sealed class TrainingRun
             _state.ConsecutiveSkippedSteps = 0;
             foreach (var (name, value) in outcome.Losses)
                 _state.EpochLossSums[name] = _state.EpochLossSums.GetValueOrDefault(name) + value * outcome.Examples;
+            foreach (var (name, sum) in outcome.Metrics)
+            {
+                var total = _state.EpochMetricSums.GetValueOrDefault(name);
+                _state.EpochMetricSums[name] = new MetricSum(total.Sum + sum.Sum, total.Examples + sum.Examples);
+            }
             _state.EpochExamples += outcome.Examples;
         }
         Report(new StepReport(_state.Epoch, _state.GlobalStep, outcome.Losses, outcome.LearningRate, outcome.GradientNorm,
@@ -116,9 +121,11 @@ internal sealed class TrainingRun
             improved = Validate();
         bool validatedNow = _lastValidation is not null && _state.LastValidatedStep == _state.GlobalStep;
         var summary = new EpochSummary(epoch, _state.GlobalStep, _state.LastLearningRate, trainingLosses,
-            validatedNow ? _lastValidation!.Losses : null, validatedNow ? _lastValidation!.Metrics : null, _state.EpochSkippedSteps);
+            validatedNow ? _lastValidation!.Losses : null, validatedNow ? _lastValidation!.Metrics : null, _state.EpochSkippedSteps,
+            _state.EpochMetricSums.Count == 0 ? null : MetricSum.Means(_state.EpochMetricSums));
         _state.History.Add(summary);
         _state.EpochLossSums.Clear();
+        _state.EpochMetricSums.Clear();
         _state.EpochExamples = 0;
         _state.EpochSkippedSteps = 0;
         Report(new EpochReport(epoch, _state.GlobalStep, summary));

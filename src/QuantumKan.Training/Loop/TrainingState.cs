@@ -53,6 +53,9 @@ public sealed class TrainingState
     /// <summary>Examples behind <see cref="EpochLossSums"/>.</summary>
     public long EpochExamples { get; set; }
 
+    /// <summary>Per-name sums of the model's training metrics (<see cref="Model.ModelOutput.Metrics"/>) in the current epoch.</summary>
+    public Dictionary<string, MetricSum> EpochMetricSums { get; set; } = new();
+
     /// <summary>Steps skipped in the current epoch.</summary>
     public long EpochSkippedSteps { get; set; }
 
@@ -81,6 +84,10 @@ public sealed class TrainingState
 /// <param name="ValidationLosses">Mean validation loss per component at the epoch's end; null when not validated.</param>
 /// <param name="ValidationMetrics">Validation metrics by <see cref="MetricNames"/> name; null when not validated.</param>
 /// <param name="SkippedSteps">Steps skipped in this epoch for non-finite values.</param>
+/// <param name="TrainingMetrics">
+/// Mean of each of the model's training metrics (<see cref="Model.ModelOutput.Metrics"/>) over the epoch's examples;
+/// null when the model reports none.
+/// </param>
 public sealed record EpochSummary(
     int Epoch,
     long GlobalStep,
@@ -88,4 +95,32 @@ public sealed record EpochSummary(
     IReadOnlyDictionary<string, double> TrainingLosses,
     IReadOnlyDictionary<string, double>? ValidationLosses,
     IReadOnlyDictionary<string, double>? ValidationMetrics,
-    long SkippedSteps);
+    long SkippedSteps,
+    IReadOnlyDictionary<string, double>? TrainingMetrics = null);
+
+/// <summary>
+/// A running sum of one metric over examples: each batch adds its mean times its size, and a batch whose value is
+/// NaN or infinite (undefined for that batch) adds nothing.
+/// </summary>
+/// <param name="Sum">Σ batch mean × batch size over the batches counted.</param>
+/// <param name="Examples">The examples of the batches counted.</param>
+public readonly record struct MetricSum(double Sum, long Examples)
+{
+    /// <summary>This sum with one more batch.</summary>
+    public MetricSum Add(double batchMean, long examples) =>
+        double.IsFinite(batchMean) ? new MetricSum(Sum + batchMean * examples, Examples + examples) : this;
+
+    /// <summary>The mean over the examples counted; NaN when none were.</summary>
+    public double Mean() => Examples == 0 ? double.NaN : Sum / Examples;
+
+    /// <summary>Adds <paramref name="examples"/> of each named batch mean into <paramref name="sums"/>.</summary>
+    internal static void AddAll(Dictionary<string, MetricSum> sums, IEnumerable<(string Name, double Value)> batchMeans, long examples)
+    {
+        foreach (var (name, value) in batchMeans)
+            sums[name] = sums.GetValueOrDefault(name).Add(value, examples);
+    }
+
+    /// <summary>The mean of each sum.</summary>
+    internal static Dictionary<string, double> Means(IReadOnlyDictionary<string, MetricSum> sums) =>
+        sums.ToDictionary(kv => kv.Key, kv => kv.Value.Mean());
+}

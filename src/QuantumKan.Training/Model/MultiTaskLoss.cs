@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace QuantumKan.Training.Model;
 
 /// <summary>
-/// Combines the classification loss (computed here from logits and labels), the optional L2 term and the model's
-/// auxiliary losses into total = Σ wᵢ·Lᵢ, keeping each unweighted component for reporting.
+/// Combines the classification loss (computed here from logits and labels, for a model with class scores), the
+/// optional L2 term and the model's auxiliary losses into total = Σ wᵢ·Lᵢ, keeping each unweighted component for reporting.
 /// </summary>
 public sealed class MultiTaskLoss
 {
@@ -23,17 +23,20 @@ public sealed class MultiTaskLoss
     }
 
     /// <summary>Computes the weighted total and every component for one batch.</summary>
-    /// <param name="output">The model's logits <c>[B, C]</c> and auxiliary losses.</param>
+    /// <param name="output">The model's logits <c>[B, C]</c> (or none) and auxiliary losses.</param>
     /// <param name="batch">The batch, for its labels <c>[B, C]</c>.</param>
     /// <param name="parameters">The trainable parameters, for the L2 term (enumerated only when its weight is non-zero).</param>
     public LossBreakdown Compute(ModelOutput output, TrainingBatch batch, IEnumerable<Tensor> parameters)
     {
-        var logits = output.Logits;
-        if (logits.ndim != 2 || logits.shape[0] != batch.Size || logits.shape[1] != batch.Labels.shape[1])
-            throw new InvalidOperationException(
-                $"The model returned logits of shape [{string.Join(", ", logits.shape)}]; expected [{batch.Size}, {batch.Labels.shape[1]}] (batch, classes).");
-        var labels = output.Targets ?? batch.Labels;
-        var components = new Dictionary<string, Tensor> { [LossComponents.Classification] = ClassificationLoss(logits, labels.to_type(logits.dtype)) };
+        var components = new Dictionary<string, Tensor>();
+        if (output.Logits is { } logits)
+        {
+            if (logits.ndim != 2 || logits.shape[0] != batch.Size || logits.shape[1] != batch.Labels.shape[1])
+                throw new InvalidOperationException(
+                    $"The model returned logits of shape [{string.Join(", ", logits.shape)}]; expected [{batch.Size}, {batch.Labels.shape[1]}] (batch, classes).");
+            var labels = output.Targets ?? batch.Labels;
+            components[LossComponents.Classification] = ClassificationLoss(logits, labels.to_type(logits.dtype));
+        }
         if (_weights.L2 > 0)
             components[LossComponents.L2] = SumOfSquares(parameters);
         foreach (var (name, value) in output.AuxiliaryLosses)
@@ -47,7 +50,8 @@ public sealed class MultiTaskLoss
             var term = value.Times(w);
             total = total is null ? term : total.Plus(term);
         }
-        return new LossBreakdown(total ?? torch.zeros(1, logits.dtype, logits.device).squeeze(), components);
+        var like = output.Logits ?? batch.Labels;
+        return new LossBreakdown(total ?? torch.zeros(1, like.dtype, like.device).squeeze(), components);
     }
 
     /// <summary>The classification loss alone, mean over the batch.</summary>
@@ -79,12 +83,18 @@ public sealed record LossBreakdown(Tensor Total, IReadOnlyDictionary<string, Ten
     /// Every component's value and the total's (under <see cref="LossComponents.Total"/>), read back to the host in one
     /// copy: on a GPU each separate read is a device synchronization, and the trainer reports all of them every step.
     /// </summary>
-    public IReadOnlyList<(string Name, double Value)> ReadValues()
+    public IReadOnlyList<(string Name, double Value)> ReadValues() =>
+        ReadScalars(Components.Append(new KeyValuePair<string, Tensor>(LossComponents.Total, Total)));
+
+    /// <summary>Reads named scalar tensors back to the host as float64, in one copy.</summary>
+    internal static IReadOnlyList<(string Name, double Value)> ReadScalars(IEnumerable<KeyValuePair<string, Tensor>> named)
     {
         using var scope = NewDisposeScope();
-        var names = Components.Keys.Append(LossComponents.Total).ToArray();
-        var scalars = Components.Values.Append(Total).Select(t => t.detach().reshape(1).to(ScalarType.Float64)).ToArray();
+        var pairs = named.ToArray();
+        if (pairs.Length == 0)
+            return [];
+        var scalars = pairs.Select(kv => kv.Value.detach().reshape(1).to(ScalarType.Float64)).ToArray();
         var values = cat(scalars).cpu().data<double>().ToArray();
-        return names.Select((name, i) => (name, values[i])).ToArray();
+        return pairs.Select((kv, i) => (kv.Key, values[i])).ToArray();
     }
 }

@@ -6,7 +6,11 @@ namespace QuantumKan.ML.Tests.Quantum;
 
 public class QuantumEmbeddingEstimatorTests
 {
-    private static QuantumEmbeddingOptions Quick() => new() { Modes = 4, Epochs = 2, BatchSize = 16, GridPoints = 256 };
+    private static QuantumEmbeddingOptions Quick() => new()
+    {
+        Embedding = QuantumEmbeddingOptions.DefaultEmbedding with { Modes = 4, Grid = new() { Points = 256 } },
+        Training = QuantumEmbeddingOptions.DefaultTraining with { Epochs = 2, BatchSize = 16 },
+    };
 
     // SchemaShape.Create(DataViewSchema) is internal to ML.NET; build the same shape column by column.
     private static SchemaShape ShapeOf(DataViewSchema schema) => new(schema.Select(c => SchemaShapes.ToShape(c.Type, c.Name)));
@@ -120,8 +124,7 @@ public class QuantumEmbeddingEstimatorTests
     {
         var ml = new MLContext(seed: 1);
         var data = ToyClusters.Keyed(ml, 4, seed: 1);
-        var options = Quick();
-        options.WavefunctionColumnName = "Psi";
+        var options = Quick() with { WavefunctionColumnName = "Psi" };
         var shape = ml.Transforms.QuantumEmbedding("Embedding", "Features", "Label", options).GetOutputSchema(ShapeOf(data.Schema));
         var embedding = shape.Single(c => c.Name == "Embedding");
         Assert.Equal(SchemaShape.Column.VectorKind.Vector, embedding.Kind);
@@ -136,14 +139,14 @@ public class QuantumEmbeddingEstimatorTests
     [InlineData("BetaMax")]
     public void OutOfRangeOptions_FailWhenTheEstimatorIsCreated(string name)
     {
-        var options = Quick();
-        switch (name)
+        var quick = Quick();
+        var options = name switch
         {
-            case "BatchSize": options.BatchSize = 1; break;
-            case "Modes": options.Modes = 0; break;
-            case "Margin": options.Margin = 1.5; break;
-            case "BetaMax": options.BetaMax = 1000; break;
-        }
+            "BatchSize" => quick with { Training = quick.Training with { BatchSize = 1 } },
+            "Modes" => quick with { Embedding = quick.Embedding with { Modes = 0 } },
+            "Margin" => quick with { Margin = 1.5 },
+            _ => quick with { Embedding = quick.Embedding with { BetaMax = 1000 } },
+        };
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             new MLContext().Transforms.QuantumEmbedding("Embedding", "Features", "Label", options));
         Assert.Equal(name, ex.ParamName);

@@ -24,9 +24,8 @@ public sealed class TrainedToyEmbedding
 
     public static QuantumEmbeddingOptions Options() => new()
     {
-        Modes = 8,
-        Epochs = 25,
-        BatchSize = 32,
+        Embedding = QuantumEmbeddingOptions.DefaultEmbedding with { Modes = 8 },
+        Training = QuantumEmbeddingOptions.DefaultTraining with { Epochs = 25, BatchSize = 32 },
         Margin = Margin,
         WavefunctionColumnName = "Psi",
     };

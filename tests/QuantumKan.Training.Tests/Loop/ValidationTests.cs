@@ -97,7 +97,7 @@ public class ValidationTests
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var batch = new BatchReader(source, torch.CPU).Read(Enumerable.Range(0, source.Count).ToArray());
-        var logits = model.Forward(batch).Logits.data<float>().ToArray();
+        var logits = model.Forward(batch).Logits!.data<float>().ToArray();
         model.train();
         return (logits, batch.Labels.data<float>().ToArray());
     }

@@ -19,7 +19,7 @@ public class QuantumKanModelShapeTests
         var labels = (rand(5, 3) < 0.5).to(ScalarType.Float32);
         var fromShaped = model.Forward(new TrainingBatch(shaped, labels, [0, 1, 2, 3, 4]));
         var fromFlat = model.Forward(new TrainingBatch(shaped.reshape(5, 24), labels, [0, 1, 2, 3, 4]));
-        Assert.True(fromShaped.Logits.equal(fromFlat.Logits).all().item<bool>());
+        Assert.True(fromShaped.Logits!.equal(fromFlat.Logits!).all().item<bool>());
         foreach (var (name, value) in fromFlat.AuxiliaryLosses)
             Assert.Equal(value.item<float>(), fromShaped.AuxiliaryLosses[name].item<float>());
     }
