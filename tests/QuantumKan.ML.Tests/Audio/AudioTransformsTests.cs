@@ -48,6 +48,44 @@ public sealed class AudioTransformsTests : IDisposable
 
     private static MLContext NewContext() => new(seed: 1);
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void Pipeline_with_signal_options_equals_the_front_end_with_the_same_options(int channel)
+    {
+        // One front end: LoadAudio → MelSpectrogram with SignalOptions gives the features AudioFrontEnd (the cache's and
+        // qkan's path) gives with the same options, for a stereo clip at another rate; channel 1 is not the mix.
+        var ml = NewContext();
+        var path = WriteClip("stereo.wav", 44100, 500, seconds: 0.7, channels: 2);
+        var signal = new SignalOptions { Channel = channel };
+        var data = ml.Data.LoadFromEnumerable(new[] { new ClipPath { Path = path } });
+        var pipeline = ml.Transforms.LoadAudio(new LoadAudioOptions { SampleRate = 16000, Signal = signal })
+            .Append(ml.Transforms.MelSpectrogram("Mel", "Audio", Pooled));
+        var row = pipeline.Fit(data).Transform(data).GetColumn<float[]>("Mel").Single();
+
+        Assert.Equal(new AudioFrontEnd(Pooled, signal).FeaturizeFile(path), row);
+        var mix = new AudioFrontEnd(Pooled).FeaturizeFile(path);
+        if (channel >= 0)
+            Assert.NotEqual(mix, row);
+        else
+            Assert.Equal(mix, row);
+    }
+
+    [Fact]
+    public void Loaded_classifier_front_end_is_made_of_the_pipelines_own_stages()
+    {
+        var ml = NewContext();
+        var folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "SavedModels");
+        var model = AudioClassifier.Load(ml, Path.Combine(folder, "m-temporal-cheb.zip"));
+        Assert.Same(model.Loader.Reader, model.FrontEnd.Signal);
+        Assert.Same(model.Mel.Featurizer, model.FrontEnd.Mel);
+        // A clip featurized by the front end (as the cache and qkan similar do) equals the pipeline's Features column.
+        var clip = Path.Combine(folder, "clip-b.wav");
+        var features = model.Chain.Transform(ml.Data.LoadFromEnumerable(new[] { new AudioPathInput { Path = clip } }))
+            .GetColumn<float[]>(AudioClassifier.FeatureColumn).Single();
+        Assert.Equal(model.FrontEnd.FeaturizeFile(clip), features);
+    }
+
     [Fact]
     public void Pipeline_LoadsResamplesAndFeaturizes_LikeTheFunctionalCore()
     {
