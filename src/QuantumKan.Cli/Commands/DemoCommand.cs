@@ -12,6 +12,7 @@ using QuantumKan.ML.Data;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 using Spectre.Console;
 
 namespace QuantumKan.Cli.Commands;

@@ -6,6 +6,7 @@ using QuantumKan.ML.Data;
 using QuantumKan.Training.Metrics;
 
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Workflow;
 

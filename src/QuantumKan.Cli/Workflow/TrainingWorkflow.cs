@@ -11,6 +11,7 @@ using QuantumKan.Training.Data.Cache;
 using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Workflow;
 

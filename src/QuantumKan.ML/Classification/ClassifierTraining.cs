@@ -113,7 +113,7 @@ internal static class ClassifierTraining
         }
 
         var trainerOptions = options.Training with { Seed = seed };
-        var trainer = new Trainer(new QuantumKanModel(network, ToTaskKind(task)), ToTaskKind(task), trainerOptions);
+        var trainer = new Trainer(new QuantumKanModel(network, task), task, trainerOptions);
         using var channel = host.Start("QuantumKan training");
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         var progress = new TrainingProgressRelay(host, channel, options, cancellation);
@@ -132,9 +132,6 @@ internal static class ClassifierTraining
         return new QuantumKanClassifierTransformer(host, task, network, classNames.ToArray(), columns, options.DecisionThreshold,
             result.Checkpoint, result.History);
     }
-
-    internal static TaskKind ToTaskKind(ClassificationTask task) =>
-        task == ClassificationTask.Multiclass ? TaskKind.Multiclass : TaskKind.MultiLabel;
 
 
     // Frames when the column is a variable-length Single vector (or a continued model has an encoder): the bands come

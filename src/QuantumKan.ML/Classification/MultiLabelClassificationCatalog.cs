@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using QuantumKan.ML.Quantum;
 using QuantumKan.Training.Metrics;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Classification;
 

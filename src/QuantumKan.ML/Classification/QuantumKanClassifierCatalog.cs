@@ -1,5 +1,6 @@
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Classification;
+using QuantumKan.Training.Model;
 
 // ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
 namespace Microsoft.ML;

@@ -39,13 +39,13 @@ public static class MetricNames
     public static bool HigherIsBetter(string name) => name is not (LogLoss or Loss);
 
     /// <summary>Whether validation of a <paramref name="task"/> reports the metric <paramref name="name"/>.</summary>
-    public static bool AppliesTo(string name, TaskKind task) => name switch
+    public static bool AppliesTo(string name, ClassificationTask task) => name switch
     {
         Loss => true,
-        Accuracy or MacroF1 or LogLoss => task == TaskKind.Multiclass,
-        _ => task == TaskKind.MultiLabel,
+        Accuracy or MacroF1 or LogLoss => task == ClassificationTask.Multiclass,
+        _ => task == ClassificationTask.MultiLabel,
     };
 
     /// <summary>The metric monitored when none is configured.</summary>
-    public static string DefaultFor(TaskKind task) => task == TaskKind.MultiLabel ? MeanAveragePrecision : Accuracy;
+    public static string DefaultFor(ClassificationTask task) => task == ClassificationTask.MultiLabel ? MeanAveragePrecision : Accuracy;
 }

@@ -21,14 +21,14 @@ namespace QuantumKan.Training.Loop;
 public sealed class Trainer
 {
     private readonly ITrainableModel _model;
-    private readonly TaskKind _task;
+    private readonly ClassificationTask _task;
     private readonly TrainerOptions _options;
 
     /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
     /// <param name="model">The network to train (it is moved to the configured device).</param>
     /// <param name="task">Multi-label or multiclass: picks the classification loss and the metrics.</param>
     /// <param name="options">The run's options; validated here.</param>
-    public Trainer(ITrainableModel model, TaskKind task, TrainerOptions options)
+    public Trainer(ITrainableModel model, ClassificationTask task, TrainerOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -162,5 +162,5 @@ public sealed class Trainer
 
 /// <summary>The fixed inputs of one run.</summary>
 internal sealed record RunSetup(
-    ITrainableModel Model, TaskKind Task, TrainerOptions Options, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
+    ITrainableModel Model, ClassificationTask Task, TrainerOptions Options, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
     IFeatureSource Train, IFeatureSource? Validation, IProgress<TrainingReport>? Progress, bool IsFreshStart);

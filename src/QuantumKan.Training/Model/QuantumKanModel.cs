@@ -21,10 +21,10 @@ public sealed class QuantumKanModel : ITrainableModel
     /// <summary>Wraps a network.</summary>
     /// <param name="network">The network.</param>
     /// <param name="task">The task (mixup's targets differ between multi-label and multiclass). Default multi-label.</param>
-    public QuantumKanModel(QuantumKanNetwork network, TaskKind task = TaskKind.MultiLabel)
+    public QuantumKanModel(QuantumKanNetwork network, ClassificationTask task = ClassificationTask.MultiLabel)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
-        _multiLabel = task == TaskKind.MultiLabel;
+        _multiLabel = task == ClassificationTask.MultiLabel;
         _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin);
         _normalization = new NormalizationPenalty(network.Embedding.Grid.Spacing);
     }

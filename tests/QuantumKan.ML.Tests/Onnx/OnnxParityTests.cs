@@ -4,6 +4,7 @@ using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Network;
 using QuantumKan.Nn.Quantum;
 using QuantumKan.Onnx;
+using QuantumKan.Training.Model;
 using Xunit.Abstractions;
 
 namespace QuantumKan.ML.Tests.Onnx;

@@ -43,7 +43,7 @@ public class ScalarLifetimeStressTests
         {
             Epochs = 5, BatchSize = 8, Seed = 5, EarlyStoppingPatience = 0, LossWeights = QuantumKanModel.DefaultLossWeights,
         };
-        var steps = TrainUnderForcedCollections(() => new Trainer(new QuantumKanModel(network), TaskKind.MultiLabel, trainerOptions).Fit(train, progress: Log));
+        var steps = TrainUnderForcedCollections(() => new Trainer(new QuantumKanModel(network), ClassificationTask.MultiLabel, trainerOptions).Fit(train, progress: Log));
         Assert.Equal(5 * 6, steps.Count);
     }
 
