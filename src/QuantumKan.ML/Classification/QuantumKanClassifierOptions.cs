@@ -46,12 +46,9 @@ public sealed class QuantumKanClassifierOptions
     /// <summary>
     /// Optimization, schedule, loss weights, early stopping, checkpoints and device (see <see cref="TrainerOptions"/>).
     /// Its <c>Seed</c> is ignored: the shuffle and initialization are seeded from the MLContext seed.
-    /// Default: <see cref="TrainerOptions"/>'s defaults with <see cref="DefaultLossWeights"/>.
+    /// Default: <see cref="TrainerOptions"/>'s defaults (loss weights: <see cref="LossWeights"/>'s defaults).
     /// </summary>
-    public TrainerOptions Training { get; set; } = new() { LossWeights = DefaultLossWeights };
-
-    /// <summary>The classifier's default multi-task weights: <see cref="QuantumKanModel.DefaultLossWeights"/>.</summary>
-    public static LossWeights DefaultLossWeights => QuantumKanModel.DefaultLossWeights;
+    public TrainerOptions Training { get; set; } = new();
 
     /// <summary>Validation rows; when null, <see cref="ValidationFraction"/> of the training rows are held out.</summary>
     public IDataView? ValidationData { get; set; }

@@ -37,7 +37,7 @@ public class ClassifierTrainingControlTests
     private static QuantumKanClassifierOptions Options(int epochs, string? workspace = null) => new()
     {
         LabelColumnName = "Labels", Vocabulary = Names,
-        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, Workspace = workspace, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, Workspace = workspace },
     };
 
     [Fact]

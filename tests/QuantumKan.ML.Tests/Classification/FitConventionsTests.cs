@@ -41,7 +41,7 @@ public class FitConventionsTests
 
     private static QuantumKanClassifierOptions Options(int epochs) => new()
     {
-        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0 },
     };
 
     [Fact]

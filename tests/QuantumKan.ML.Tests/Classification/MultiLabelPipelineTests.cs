@@ -22,7 +22,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
             .Append(ml.MultiLabelClassification().Trainers.QuantumKan(new QuantumKanClassifierOptions
             {
                 LabelColumnName = "Label",
-                Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+                Training = new() { Epochs = epochs, EarlyStoppingPatience = 0 },
             }));
 
     public sealed class Clip
@@ -70,7 +70,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var ml = new MLContext(seed: 3);
         var train = ml.Data.LoadFsd50k(data.Root, Fsd50kSplit.Train);
         var features = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: 16_000).Append(ml.Transforms.MelSpectrogram(Mel)).Fit(train).Transform(train);
-        var options = new QuantumKanClassifierOptions { LabelColumnName = "Label", Training = new() { Epochs = 2, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights } };
+        var options = new QuantumKanClassifierOptions { LabelColumnName = "Label", Training = new() { Epochs = 2, EarlyStoppingPatience = 0 } };
         var trainer = ml.MultiLabelClassification().Trainers.QuantumKan(options);
         var first = trainer.Fit(features);
         Assert.Equal(2, first.TrainingHistory.Count);

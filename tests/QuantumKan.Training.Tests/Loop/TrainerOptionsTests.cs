@@ -56,4 +56,14 @@ public class TrainerOptionsTests
             new Trainer(new MlpClassifier(4, 4, 2, 1), ClassificationTask.MultiLabel, new TrainerOptions { Epochs = 1 }).Fit(train, validation));
         Assert.Contains("3 classes", error.Message);
     }
+
+    [Fact]
+    public void LossWeights_HaveOneDefault_TheOneTheClassifierAndCliAlwaysUsed()
+    {
+        // The ML.NET classifier and `qkan train` have always trained with auxiliary weights 0.3; the trainer's own default
+        // is now the same record, so no caller has to copy it.
+        var defaults = new TrainerOptions().LossWeights;
+        Assert.Equal((1.0, 0.3, 0.3, 0.0, 0.1), (defaults.Classification, defaults.AudioReconstruction, defaults.QuantumFidelity, defaults.L2, defaults.Normalization));
+        Assert.Empty(defaults.Extra);
+    }
 }
