@@ -17,12 +17,14 @@ namespace QuantumKan.ML.Tests.Onnx;
 public sealed class OnnxParityTests : IDisposable
 {
     private const double Tolerance = 1e-5;
-    private readonly string _directory = Directory.CreateTempSubdirectory("qkan-onnx-").FullName;
+    private readonly TempFolder _temp = new("qkan-onnx-");
+
+    private string _directory => _temp.Path;
     private readonly ITestOutputHelper _output;
 
     public OnnxParityTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private static QuantumFieldEmbeddingOptions SmallEmbedding(KanLayerOptions? extractor = null, int[]? hidden = null, bool normsBetween = false) => new()
     {
