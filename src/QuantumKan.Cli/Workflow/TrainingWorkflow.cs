@@ -139,15 +139,15 @@ internal static class TrainingWorkflow
             ResumeFromWorkspace = plan.ResumeFromWorkspace,
             CancellationToken = console.Cancellation,
         };
-        var trainer = plan.Task == ClassificationTask.Multiclass
-            ? context.MulticlassClassification.Trainers.QuantumKan(options)
-            : context.MultiLabelClassification().Trainers.QuantumKan(options);
         int epochs = plan.Training.Epochs;
         string encoder = network.Encoder.IsEnabled ? $"{network.Encoder.Kind} encoder, " : "";
         string title = $"Training {plan.Task} classifier ({encoder}{trainClips} clips, {trainSet.Vocabulary.Count} classes, up to {epochs} epochs)";
         var classifier = display.Run(title, (double)epochs * trainClips, step =>
         {
-            options.Progress = new TrainingProgressView(step, epochs, trainClips, plan.ContinueFrom is not null);
+            var withProgress = options with { Progress = new TrainingProgressView(step, epochs, trainClips, plan.ContinueFrom is not null) };
+            var trainer = plan.Task == ClassificationTask.Multiclass
+                ? context.MulticlassClassification.Trainers.QuantumKan(withProgress)
+                : context.MultiLabelClassification().Trainers.QuantumKan(withProgress);
             return trainFrames is not null
                 ? trainer.Fit(trainFrames, validationFrames, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier)
                 : trainer.Fit(trainSource, validationSource, trainSet.Vocabulary.Labels, plan.ContinueFrom?.Classifier);

@@ -80,7 +80,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var loaded = Assert.IsType<QuantumKanClassifierTransformer>(new MLContext(seed: 4).LoadQuantumKanModel(path, out _));
         Assert.Equal(first.Checkpoint.State.GlobalStep, loaded.Checkpoint.State.GlobalStep);
 
-        options.Training = options.Training with { Epochs = 4 };
+        trainer = ml.MultiLabelClassification().Trainers.QuantumKan(options with { Training = options.Training with { Epochs = 4 } });
         var continued = trainer.Fit(features, continueFrom: loaded);
         Assert.Equal(4, continued.TrainingHistory.Count);                       // epochs 1-2 from the zip, 3-4 new
         Assert.Equal(2 * first.Checkpoint.State.GlobalStep, continued.Checkpoint.State.GlobalStep);
