@@ -56,7 +56,7 @@ var run = new AudioClassifierTraining(ml, new AudioClassifierTrainingOptions
             Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal },
             Augmentation = new FrameAugmentationOptions { FrequencyMasks = 2, TimeMasks = 2, MixupProbability = 0.5 },
         },
-        Training = new TrainerOptions { Epochs = epochs, BatchSize = 64, Workspace = Path.Combine(work, "checkpoints"), LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        Training = new TrainerOptions { Epochs = epochs, BatchSize = 64, Workspace = Path.Combine(work, "checkpoints")},
         ResumeFromWorkspace = true,
         EpochCompleted = e => Console.WriteLine($"epoch {e.Epoch + 1}: loss {e.TrainingLosses["total"]:F4}, val mAP {e.ValidationMetrics?.GetValueOrDefault(MetricNames.MeanAveragePrecision):F4}"),
     },

@@ -19,7 +19,7 @@ public static class TorchRuntime
     /// Sets process environment defaults that libtorch's OpenMP runtime reads once, when it loads.
     /// <para>
     /// libgomp threads busy-wait by default (OMP_WAIT_POLICY=ACTIVE behaviour). With another busy process (or xunit's
-    /// parallel test classes) on a 2-core machine, training was measured about 100× slower. PASSIVE makes idle
+    /// parallel test classes) on a machine with few cores, training becomes many times slower. PASSIVE makes idle
     /// workers sleep. <see cref="Environment.SetEnvironmentVariable(string, string)"/> only changes the managed
     /// copy of the environment, which native code never sees, so this goes through libc's setenv.
     /// A value the user already set is kept.

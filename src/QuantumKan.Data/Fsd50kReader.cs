@@ -1,13 +1,13 @@
 namespace QuantumKan.Data;
 
 /// <summary>Options of <see cref="Fsd50kReader"/>.</summary>
-public sealed class Fsd50kLoadOptions
+public sealed record Fsd50kLoadOptions
 {
     /// <summary>What to do about listed clips whose audio file is missing. Default <see cref="MissingAudioPolicy.Throw"/>.</summary>
-    public MissingAudioPolicy MissingAudio { get; set; } = MissingAudioPolicy.Throw;
+    public MissingAudioPolicy MissingAudio { get; init; } = MissingAudioPolicy.Throw;
 
     /// <summary>Whether each row's mids must match its labels' ids in the vocabulary, in order. Default true.</summary>
-    public bool VerifyMids { get; set; } = true;
+    public bool VerifyMids { get; init; } = true;
 }
 
 /// <summary>

@@ -1,44 +1,44 @@
 namespace QuantumKan.Data;
 
 /// <summary>Options of <see cref="LabeledAudioCsvReader"/>.</summary>
-public sealed class LabeledAudioCsvOptions
+public sealed record LabeledAudioCsvOptions
 {
     /// <summary>The header name of the audio path column. Default "path".</summary>
-    public string PathColumn { get; set; } = "path";
+    public string PathColumn { get; init; } = "path";
 
     /// <summary>The header name of the label list column. Default "labels".</summary>
-    public string LabelsColumn { get; set; } = "labels";
+    public string LabelsColumn { get; init; } = "labels";
 
     /// <summary>The header name of an optional split column (e.g. train/val/eval). Default "split".</summary>
-    public string SplitColumn { get; set; } = "split";
+    public string SplitColumn { get; init; } = "split";
 
     /// <summary>
     /// The values the split column may hold (compared case-insensitively after trimming); any other value, an empty one
     /// included, is an error naming the file and line, so that a typo never silently moves a row into another split.
     /// Null accepts any value. Default <see cref="StandardSplits"/>: train, val, eval, test.
     /// </summary>
-    public IReadOnlyCollection<string>? Splits { get; set; } = StandardSplits;
+    public IReadOnlyCollection<string>? Splits { get; init; } = StandardSplits;
 
     /// <summary>The split values accepted by default: train, val, eval and test.</summary>
     public static IReadOnlyList<string> StandardSplits { get; } = ["train", "val", "eval", "test"];
 
     /// <summary>The separator between labels inside the labels field. Default ',' (quote the field, as FSD50K does).</summary>
-    public char LabelSeparator { get; set; } = ',';
+    public char LabelSeparator { get; init; } = ',';
 
     /// <summary>The vocabulary labels must come from; null derives it from the file (distinct labels, ordinal order). Default null.</summary>
-    public LabelVocabulary? Vocabulary { get; set; }
+    public LabelVocabulary? Vocabulary { get; init; }
 
     /// <summary>The folder relative paths resolve against; null means the CSV's own folder. Default null.</summary>
-    public string? AudioRoot { get; set; }
+    public string? AudioRoot { get; init; }
 
     /// <summary>What to do about listed files that do not exist. Default <see cref="MissingAudioPolicy.Throw"/>.</summary>
-    public MissingAudioPolicy MissingAudio { get; set; } = MissingAudioPolicy.Throw;
+    public MissingAudioPolicy MissingAudio { get; init; } = MissingAudioPolicy.Throw;
 
     /// <summary>Whether a row may have no labels (an all-zero label vector). Default false.</summary>
-    public bool AllowEmptyLabels { get; set; }
+    public bool AllowEmptyLabels { get; init; }
 
     /// <summary>Whether columns other than path, labels and split are ignored rather than rejected. Default true.</summary>
-    public bool AllowExtraColumns { get; set; } = true;
+    public bool AllowExtraColumns { get; init; } = true;
 }
 
 /// <summary>

@@ -4,22 +4,22 @@ using QuantumKan.Data.Synthesis;
 namespace QuantumKan.Data;
 
 /// <summary>Options of <see cref="SyntheticFsd50kWriter"/>.</summary>
-public sealed class SyntheticFsd50kOptions
+public sealed record SyntheticFsd50kOptions
 {
     /// <summary>How each clip is generated (seed, sample rate, types, events per clip, lengths). Default: 44.1 kHz, 8 types, 1–3 events, 1–4 s.</summary>
-    public SyntheticSoundSetOptions Sound { get; set; } = new();
+    public SyntheticSoundSetOptions Sound { get; init; } = new();
 
     /// <summary>Clips in the train split. Default 320.</summary>
-    public int TrainClips { get; set; } = 320;
+    public int TrainClips { get; init; } = 320;
 
     /// <summary>Clips in the val split. Default 80.</summary>
-    public int ValClips { get; set; } = 80;
+    public int ValClips { get; init; } = 80;
 
     /// <summary>Clips in the eval split. Default 120.</summary>
-    public int EvalClips { get; set; } = 120;
+    public int EvalClips { get; init; } = 120;
 
     /// <summary>Clips generated at once; default the processor count.</summary>
-    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 }
 
 /// <summary>

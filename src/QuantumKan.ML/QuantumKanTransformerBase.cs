@@ -11,7 +11,7 @@ namespace QuantumKan.ML;
 /// (so PredictionEngine works), and saved through <see cref="ModelPersistence"/>. Subclasses bind to an input schema
 /// (validating it) and compute their output columns.
 /// </summary>
-public abstract class QuantumKanTransformerBase : ITransformer, IPersistableTransformer
+public abstract class QuantumKanTransformerBase : ITransformer
 {
     private protected QuantumKanTransformerBase(IHostEnvironment env, string name)
     {
@@ -25,10 +25,10 @@ public abstract class QuantumKanTransformerBase : ITransformer, IPersistableTran
     /// <summary>Binds to an input schema, validating it; throws naming the offending column.</summary>
     private protected abstract BoundRowMapper Bind(DataViewSchema inputSchema);
 
-    /// <inheritdoc />
+    /// <summary>The registered kind name (<see cref="PersistableTransformerAttribute.Kind"/>), written into the zip.</summary>
     public abstract string PersistenceKind { get; }
 
-    /// <inheritdoc />
+    /// <summary>Writes the transformer's state sections.</summary>
     public abstract void SaveState(ModelStateWriter writer);
 
     /// <inheritdoc />

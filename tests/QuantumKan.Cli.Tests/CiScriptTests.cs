@@ -8,12 +8,11 @@ namespace QuantumKan.Cli.Tests;
 /// </summary>
 public sealed class CiScriptTests : IDisposable
 {
-    private readonly string _state = Directory.CreateTempSubdirectory("qkan-ci-").FullName;
+    private readonly TempFolder _temp = new("qkan-ci-");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_state, recursive: true); } catch (IOException) { }
-    }
+    private string _state => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private const string PassingLog =
         "Passed!  - Failed:     0, Passed:     6, Skipped:     0, Total:     6, Duration: 1 s - X.Tests.dll (net10.0)\n";

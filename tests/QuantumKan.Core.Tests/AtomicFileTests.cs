@@ -7,8 +7,8 @@ public class AtomicFileTests
     [Fact]
     public void Write_FailureMidWrite_LeavesPreviousContentIntact()
     {
-        var dir = Directory.CreateTempSubdirectory("qkan-atomic-");
-        var path = Path.Combine(dir.FullName, "ckpt.bin");
+        using var dir = new TempFolder("qkan-atomic-");
+        var path = Path.Combine(dir.Path, "ckpt.bin");
         AtomicFile.WriteAllBytes(path, new byte[] { 1, 2, 3 });
 
         Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
@@ -18,14 +18,14 @@ public class AtomicFileTests
         }));
 
         Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(path));
-        Assert.Single(Directory.GetFiles(dir.FullName)); // no temp file left behind
+        Assert.Single(Directory.GetFiles(dir.Path)); // no temp file left behind
     }
 
     [Fact]
     public void Write_ReplacesContentAndSurvivesCallbackThatDisposesStream()
     {
-        var dir = Directory.CreateTempSubdirectory("qkan-atomic-");
-        var path = Path.Combine(dir.FullName, "sub", "x.bin");
+        using var dir = new TempFolder("qkan-atomic-");
+        var path = Path.Combine(dir.Path, "sub", "x.bin");
         AtomicFile.Write(path, s => { s.Write(new byte[] { 4, 5 }); s.Dispose(); });
         Assert.Equal(new byte[] { 4, 5 }, File.ReadAllBytes(path));
         AtomicFile.WriteAllText(path, "hello");

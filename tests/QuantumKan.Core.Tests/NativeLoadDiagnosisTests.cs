@@ -5,9 +5,11 @@ namespace QuantumKan.Core.Tests;
 public sealed class NativeLoadDiagnosisTests : IDisposable
 {
     private const string Version = "GLIBCXX_3.4.32";
-    private readonly string _dir = Directory.CreateTempSubdirectory("qkan-native-").FullName;
+    private readonly TempFolder _temp = new("qkan-native-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string _dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     // TorchSharp's own failure: a type initializer wrapping "doesn't contain a reference to libtorch-cpu-linux-x64".
     private static Exception TorchSharpFailure() =>

@@ -68,7 +68,7 @@ public class Fsd50kLayoutWriterTests
         using var b = new TempFolder();
         SyntheticFsd50kWriter.Write(a.Path, SmallSet());
         var other = SmallSet();
-        other.MaxDegreeOfParallelism = 1;
+        other = other with { MaxDegreeOfParallelism = 1 };
         SyntheticFsd50kWriter.Write(b.Path, other);
         foreach (var file in new[] { "FSD50K.ground_truth/dev.csv", "FSD50K.ground_truth/eval.csv", "FSD50K.dev_audio/7.wav", "FSD50K.eval_audio/16.wav" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, file)), File.ReadAllBytes(Path.Combine(b.Path, file)));

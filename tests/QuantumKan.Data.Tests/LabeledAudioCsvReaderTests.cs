@@ -63,7 +63,7 @@ public class LabeledAudioCsvReaderTests
         Assert.Equal("train", clip.Split);
         Assert.Equal(2, clip.LabelIndices.Count);
 
-        options.AllowExtraColumns = false;
+        options = options with { AllowExtraColumns = false };
         var ex = Assert.Throws<CsvColumnsException>(() => LabeledAudioCsvReader.Read(csv, options));
         Assert.Equal(["Notes"], ex.ExtraColumns);
     }

@@ -61,7 +61,7 @@ internal sealed class MlpBaseline : nn.Module, ITrainableModel
             LossWeights = new LossWeights(), // classification only: the MLP has no auxiliary tasks
         };
         var watch = Stopwatch.StartNew();
-        new Trainer(mlp, TaskKind.MultiLabel, options).Fit(train);
+        new Trainer(mlp, ClassificationTask.MultiLabel, options).Fit(train);
         double seconds = watch.Elapsed.TotalSeconds;
         mlp.eval();
         float[] scores;

@@ -29,7 +29,7 @@ internal static class ProbeRun
 
     private static IEnumerable<Variant> Variants()
     {
-        var weights = QuantumKanModel.DefaultLossWeights;
+        var weights = new LossWeights();
         var noFidelity = weights with { QuantumFidelity = 0 };
         yield return new("defaults", new QuantumKanNetworkOptions(), weights);
         yield return new("original: 16 modes, degree 8, per-mode", Net(16, 8, ContrastiveFidelity.PerMode), weights);

@@ -40,7 +40,7 @@ public class QuantumKanStepBenchmarks
         manual_seed(1);
         _model = new QuantumKanModel(new QuantumKanNetwork(Features, Classes));
         _model.Network.train();
-        _loss = new MultiTaskLoss(TaskKind.MultiLabel, QuantumKanClassifierOptions.DefaultLossWeights);
+        _loss = new MultiTaskLoss(ClassificationTask.MultiLabel, new LossWeights());
         _optimizer = AdamWFactory.Create(_model.Network, 3e-3, 1e-2);
         _parameters = _model.Network.parameters().Where(p => p.requires_grad).ToArray();
         _x = randn(Batch, Features).DetachFromDisposeScope();

@@ -35,6 +35,6 @@ public class TrainingLoopBenchmarks
     public long OneEpoch()
     {
         var options = new TrainerOptions { Epochs = 1, BatchSize = 32, AccumulationSteps = AccumulationSteps };
-        return new Trainer(_model, TaskKind.MultiLabel, options).Fit(_train).State.GlobalStep;
+        return new Trainer(_model, ClassificationTask.MultiLabel, options).Fit(_train).State.GlobalStep;
     }
 }

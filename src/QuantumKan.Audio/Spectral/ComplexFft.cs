@@ -6,8 +6,9 @@ namespace QuantumKan.Audio.Spectral;
 
 /// <summary>
 /// In-place forward complex FFT of a power-of-two size on split real/imaginary arrays (iterative radix-2,
-/// decimation in time). Hand-written rather than calling torch.stft: on this 2-core machine the two measured within
-/// each other's noise for one clip and for batches of 32 (bench/results/audio.md, FftChoiceBenchmarks), and the
+/// decimation in time). Hand-written rather than calling torch.stft: the two run within each other's noise for one clip
+/// and for batches (<c>FftChoiceBenchmarks</c>; bench/RESULTS.md, section "Micro-benchmarks", figures in
+/// bench/results/audio.md), and the
 /// managed FFT keeps QuantumKan.Audio free of native torch, allocates nothing native per call, and parallelizes over
 /// clips without competing with libtorch's intra-op threads. MathNet's FFT is not referenced here and allocates per
 /// call. Twiddles are computed in double once per

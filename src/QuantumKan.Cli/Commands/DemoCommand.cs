@@ -13,6 +13,7 @@ using QuantumKan.Data;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 using Spectre.Console;
 
 namespace QuantumKan.Cli.Commands;
@@ -96,7 +97,7 @@ internal static class DemoCommand
         console.Out.WriteLine("Rising/Falling_chirp and Ding_dong/Dong_ding differ only in temporal order; clips hold 1–3 overlapping events.");
 
         Section(console, 2, "Train two classifiers on the same clips: pooled statistics, and a frame encoder that hears time");
-        var training = new TrainerOptions { Epochs = epochs, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights };
+        var training = new TrainerOptions { Epochs = epochs };
         var source = DataSource.ForFsd50k(data, "train", skipMissing: false);
         var cache = Path.Combine(work, "cache");
         var pooledPath = Path.Combine(work, "model-pooled.zip");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.ML;
 using QuantumKan.Cli.Options;
 using QuantumKan.Cli.Workflow;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Commands;
 
@@ -75,7 +76,7 @@ internal static class PredictCommand
     {
         int width = model.ClassNames.Max(n => n.Length);
         float threshold = model.Scorer.DecisionThreshold;
-        bool multiLabel = model.Scorer.Task == ML.Classification.ClassificationTask.MultiLabel;
+        bool multiLabel = model.Scorer.Task == ClassificationTask.MultiLabel;
         foreach (var result in results.Where(r => r.Scores is not null))
         {
             output.WriteLine(result.Path);

@@ -7,6 +7,7 @@ using QuantumKan.Cli.Presentation;
 using QuantumKan.Cli.Workflow;
 using QuantumKan.ML.Classification;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Commands;
 

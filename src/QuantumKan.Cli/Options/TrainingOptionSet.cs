@@ -10,7 +10,7 @@ namespace QuantumKan.Cli.Options;
 internal sealed class TrainingOptionSet
 {
     private static readonly TrainerOptions Defaults = new();
-    private static readonly LossWeights Weights = QuantumKanClassifierOptions.DefaultLossWeights;
+    private static readonly LossWeights Weights = new();
 
     public TrainingOptionSet(int defaultEpochs, int defaultBatchSize)
     {

@@ -7,6 +7,7 @@ using QuantumKan.Data;
 using QuantumKan.Training.Metrics;
 
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Workflow;
 

@@ -11,6 +11,7 @@ using QuantumKan.ML;
 using QuantumKan.Data.Cache;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.Cli.Workflow;
 

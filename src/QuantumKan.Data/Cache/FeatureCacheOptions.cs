@@ -1,27 +1,27 @@
 namespace QuantumKan.Data.Cache;
 
 /// <summary>Options of <see cref="FeatureCache.Open"/>.</summary>
-public sealed class FeatureCacheOptions
+public sealed record FeatureCacheOptions
 {
     /// <summary>Clips featurized at once; 0 or less means the processor count. Default 0.</summary>
-    public int MaxDegreeOfParallelism { get; set; }
+    public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>
     /// Whether reused entries are re-read and checked against their stored SHA-256 before use (a damaged entry is then
     /// recomputed). Costs one read of the reused features. Default false: structural damage (a truncated or foreign
     /// data file, an unreadable index) is always detected; bit flips inside entries only with this on.
     /// </summary>
-    public bool VerifyChecksums { get; set; }
+    public bool VerifyChecksums { get; init; }
 
     /// <summary>
     /// Whether features are stored as IEEE half-precision floats (float16) instead of float32: half the disk and page
     /// cache, values rounded to 11 significant bits (a relative error ≤ 2⁻¹¹ ≈ 4.9e-4; log-mel values of magnitude
     /// ≤ 30 within 0.016). Reads convert back to float32. Changing it rebuilds the cache. Default false.
     /// </summary>
-    public bool Float16Storage { get; set; }
+    public bool Float16Storage { get; init; }
 
     /// <summary>How often, during a long build, the index is saved so an interrupted build keeps its work. Default 30 s.</summary>
-    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SaveInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Progress of a cache build.</summary>

@@ -1,43 +1,43 @@
 namespace QuantumKan.Data.Synthesis;
 
 /// <summary>Options of <see cref="SyntheticSoundGenerator"/>. Every clip is a function of these and its index.</summary>
-public sealed class SyntheticSoundSetOptions
+public sealed record SyntheticSoundSetOptions
 {
     /// <summary>The seed every clip's randomness is derived from. Default 1.</summary>
-    public long Seed { get; set; } = 1;
+    public long Seed { get; init; } = 1;
 
     /// <summary>Sample rate in Hz, at least 16000. Default 44100 (FSD50K's rate).</summary>
-    public int SampleRate { get; set; } = 44100;
+    public int SampleRate { get; init; } = 44100;
 
     /// <summary>The sound types, in vocabulary order. Default <see cref="SyntheticSoundVocabulary.DefaultTypes"/> (8).</summary>
-    public IReadOnlyList<SyntheticSoundType> Types { get; set; } = SyntheticSoundVocabulary.DefaultTypes;
+    public IReadOnlyList<SyntheticSoundType> Types { get; init; } = SyntheticSoundVocabulary.DefaultTypes;
 
     /// <summary>
     /// Whether each clip holds exactly one event (multiclass). Types then cycle through <see cref="Types"/> by clip
     /// index, so classes are balanced. Default false (multi-label).
     /// </summary>
-    public bool SingleLabel { get; set; }
+    public bool SingleLabel { get; init; }
 
     /// <summary>The fewest events in a multi-label clip. Default 1.</summary>
-    public int MinEventsPerClip { get; set; } = 1;
+    public int MinEventsPerClip { get; init; } = 1;
 
     /// <summary>The most events in a multi-label clip; each event has a distinct type. Default 3.</summary>
-    public int MaxEventsPerClip { get; set; } = 3;
+    public int MaxEventsPerClip { get; init; } = 3;
 
     /// <summary>The shortest clip, in seconds; at least the longest event (0.7 s). Default 1.</summary>
-    public double MinClipSeconds { get; set; } = 1.0;
+    public double MinClipSeconds { get; init; } = 1.0;
 
     /// <summary>The longest clip, in seconds. Default 4.</summary>
-    public double MaxClipSeconds { get; set; } = 4.0;
+    public double MaxClipSeconds { get; init; } = 4.0;
 
     /// <summary>The quietest event peak, in dB relative to full scale. Default −12.</summary>
-    public double MinEventGainDb { get; set; } = -12;
+    public double MinEventGainDb { get; init; } = -12;
 
     /// <summary>The loudest event peak, in dB relative to full scale. Default −3.</summary>
-    public double MaxEventGainDb { get; set; } = -3;
+    public double MaxEventGainDb { get; init; } = -3;
 
     /// <summary>The RMS level of the white background noise, in dB relative to full scale; null for silence. Default −50.</summary>
-    public double? NoiseLevelDb { get; set; } = -50;
+    public double? NoiseLevelDb { get; init; } = -50;
 
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Classification;
 

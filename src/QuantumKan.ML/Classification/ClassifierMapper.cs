@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Classification;
 

@@ -113,7 +113,7 @@ internal static class ClassifierTraining
         }
 
         var trainerOptions = options.Training with { Seed = seed };
-        var trainer = new Trainer(new QuantumKanModel(network, ToTaskKind(task)), ToTaskKind(task), trainerOptions);
+        var trainer = new Trainer(new QuantumKanModel(network, task), task, trainerOptions);
         var result = TrainingProgressRelay.Run(host, "QuantumKan training", trainer, train, validation, options.Progress, options.EpochCompleted,
             options.CancellationToken, options.ResumeFromWorkspace, continueFrom?.Checkpoint);
 
@@ -124,9 +124,6 @@ internal static class ClassifierTraining
         return new QuantumKanClassifierTransformer(host, task, network, classNames.ToArray(), columns, options.DecisionThreshold,
             result.Checkpoint, result.History);
     }
-
-    internal static TaskKind ToTaskKind(ClassificationTask task) =>
-        task == ClassificationTask.Multiclass ? TaskKind.Multiclass : TaskKind.MultiLabel;
 
 
     // Frames when the column is a variable-length Single vector (or a continued model has an encoder): the bands come

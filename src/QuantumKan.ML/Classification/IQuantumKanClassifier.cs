@@ -1,3 +1,5 @@
+using QuantumKan.Training.Model;
+
 namespace QuantumKan.ML.Classification;
 
 /// <summary>

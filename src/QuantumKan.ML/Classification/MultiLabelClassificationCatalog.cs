@@ -2,7 +2,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Loop;
 using QuantumKan.Training.Metrics;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Classification;
 
@@ -76,8 +78,11 @@ public sealed class MultiLabelClassificationCatalog
         public QuantumKanClassifierTrainer QuantumKan(string labelColumnName = "Label", string featureColumnName = "Features",
             IReadOnlyList<string>? vocabulary = null, int epochs = 30)
         {
-            var options = new QuantumKanClassifierOptions { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Vocabulary = vocabulary };
-            options.Training = options.Training with { Epochs = epochs };
+            var options = new QuantumKanClassifierOptions
+            {
+                LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Vocabulary = vocabulary,
+                Training = new TrainerOptions { Epochs = epochs },
+            };
             return QuantumKan(options);
         }
 

@@ -1,5 +1,7 @@
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Classification;
+using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 
 // ML.NET's convention: catalog extensions live in Microsoft.ML, so `using Microsoft.ML;` finds them.
 namespace Microsoft.ML;
@@ -15,8 +17,10 @@ public static class QuantumKanClassifierCatalog
     public static QuantumKanClassifierTrainer QuantumKan(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", int epochs = 30)
     {
-        var options = new QuantumKanClassifierOptions { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName };
-        options.Training = options.Training with { Epochs = epochs };
+        var options = new QuantumKanClassifierOptions
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Training = new TrainerOptions { Epochs = epochs },
+        };
         return catalog.QuantumKan(options);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Quantum;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Classification;
 

@@ -9,6 +9,7 @@ using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 using static TorchSharp.torch;
 
 namespace QuantumKan.ML.Classification;

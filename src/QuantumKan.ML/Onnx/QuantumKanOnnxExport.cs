@@ -9,6 +9,7 @@ using QuantumKan.ML.Audio;
 using QuantumKan.ML.Classification;
 using QuantumKan.ML.Persistence;
 using QuantumKan.Onnx;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Onnx;
 

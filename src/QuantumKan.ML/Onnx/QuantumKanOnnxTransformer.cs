@@ -4,6 +4,7 @@ using QuantumKan.ML.Classification;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 using QuantumKan.Onnx;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML.Onnx;
 

@@ -81,7 +81,7 @@ public static class ModelPersistence
     }
 
     /// <summary>Saves a transformer; called from its <see cref="ICanSaveModel.Save"/>.</summary>
-    internal static void Save(ModelSaveContext ctx, IPersistableTransformer transformer)
+    internal static void Save(ModelSaveContext ctx, QuantumKanTransformerBase transformer)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         if (!MlNetInternals.InRepository(ctx))
@@ -196,16 +196,6 @@ public static class ModelPersistence
 
     internal static string EntryPath(string directory, string name) =>
         string.IsNullOrEmpty(directory) ? name : directory.Replace('\\', '/') + "/" + name;
-}
-
-/// <summary>Implemented by every QuantumKan transformer that saves into model zips.</summary>
-public interface IPersistableTransformer
-{
-    /// <summary>The registered kind name, written into the zip.</summary>
-    string PersistenceKind { get; }
-
-    /// <summary>Writes the transformer's state sections.</summary>
-    void SaveState(ModelStateWriter writer);
 }
 
 /// <summary>

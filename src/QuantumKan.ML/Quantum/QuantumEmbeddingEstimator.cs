@@ -85,7 +85,7 @@ public sealed class QuantumEmbeddingEstimator : IEstimator<QuantumEmbeddingTrans
             var (mean, std) = FeatureStatistics.MeanAndStd(train);
             module.SetInputStandardization(tensor(mean), tensor(std));
         }
-        var trainer = new Trainer(new QuantumEmbeddingModel(module, _options.Margin), TaskKind.MultiLabel, _options.Training with { Seed = seed });
+        var trainer = new Trainer(new QuantumEmbeddingModel(module, _options.Margin), ClassificationTask.MultiLabel, _options.Training with { Seed = seed });
         var result = TrainingProgressRelay.Run(_host, "QuantumEmbedding training", trainer, train, validation is { Count: > 0 } ? validation : null,
             progress: null, epochCompleted: null, CancellationToken.None, _options.ResumeFromWorkspace);
         module.to(CPU);

@@ -95,7 +95,7 @@ public sealed record QuantumEmbeddingOptions
         Training.Validate();
         if (Training.BatchSize < 2)
             throw new ArgumentOutOfRangeException(nameof(Training.BatchSize), Training.BatchSize, "A batch needs at least 2 rows to hold a pair.");
-        if (Training.MonitorMetric is { } metric && !MetricNames.AppliesTo(metric, TaskKind.MultiLabel, hasClassScores: false))
+        if (Training.MonitorMetric is { } metric && !MetricNames.AppliesTo(metric, ClassificationTask.MultiLabel, hasClassScores: false))
             throw new ArgumentOutOfRangeException(nameof(Training.MonitorMetric), metric,
                 $"The embedding is validated on its loss alone; set Training.MonitorMetric to '{MetricNames.Loss}' or null.");
         if (!(Margin >= 0 && Margin < 1))

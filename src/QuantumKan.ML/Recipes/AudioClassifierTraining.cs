@@ -9,6 +9,7 @@ using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data;
 using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Loop;
+using QuantumKan.Training.Model;
 
 namespace QuantumKan.ML;
 

@@ -21,7 +21,7 @@ namespace QuantumKan.Nn.Kan;
 /// layers, because the B-spline (order ≥ 2), RBF and sinc expansions attach a closed-form first derivative instead of
 /// recording their steps (see bench/results/kan.md for what that buys).
 /// </remarks>
-public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
+public abstract class KanLayer : nn.Module<Tensor, Tensor>
 {
     // Field name = component name, so TorchSharp's .to() swaps the moved tensor into this field.
     private Parameter coefficients;
@@ -61,16 +61,16 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
         };
     }
 
-    /// <inheritdoc/>
+    /// <summary>Input width.</summary>
     public int InFeatures { get; }
 
-    /// <inheritdoc/>
+    /// <summary>Output width.</summary>
     public int OutFeatures { get; }
 
-    /// <inheritdoc/>
+    /// <summary>The basis this layer uses.</summary>
     public KanBasis Basis => Options.Basis;
 
-    /// <inheritdoc/>
+    /// <summary>Basis functions per input (K).</summary>
     public int BasisSize { get; }
 
     /// <summary>The options this layer was built with.</summary>
@@ -99,7 +99,10 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>, IKanLayer
         return Expand(FlattenInput(x)).transpose(1, 2).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The regularization term of efficient-kan: <c>l1Weight · L1(mean |coefficients|) + entropyWeight · entropy</c>,
+    /// a scalar tensor on the layer's device.
+    /// </summary>
     public Tensor RegularizationLoss(double l1Weight = 1.0, double entropyWeight = 1.0)
     {
         using var scope = NewDisposeScope();

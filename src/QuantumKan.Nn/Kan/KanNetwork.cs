@@ -70,7 +70,7 @@ public sealed class KanNetwork : nn.Module<Tensor, Tensor>
         return h.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Sum of every layer's <see cref="IKanLayer.RegularizationLoss"/>: a scalar on the network's device.</summary>
+    /// <summary>Sum of every layer's <see cref="KanLayer.RegularizationLoss"/>: a scalar on the network's device.</summary>
     /// <param name="l1Weight">Weight of the L1 term. Default 1.</param>
     /// <param name="entropyWeight">Weight of the entropy term. Default 1.</param>
     public Tensor RegularizationLoss(double l1Weight = 1.0, double entropyWeight = 1.0)

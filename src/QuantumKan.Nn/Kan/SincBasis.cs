@@ -15,7 +15,7 @@ namespace QuantumKan.Nn.Kan;
 /// its Taylor series instead, which also keeps the gradient well conditioned there (sin(πf)/(πf) loses all accuracy
 /// in its derivative as f → 0, as torch.sinc's backward does). The center is found arithmetically
 /// (relu(1 − |n + j|) is 1 there and 0 elsewhere) because comparisons, where() and scatter over the whole block cost
-/// 5–20 multiply-adds each in libtorch on CPU; libtorch's own sinc kernel is ~20× slower than all of this.
+/// several multiply-adds each in libtorch on CPU, and libtorch's own sinc kernel is slower than all of this.
 /// </remarks>
 internal static class SincBasis
 {

@@ -14,13 +14,11 @@ public sealed record QuantumKanNetworkOptions
     /// The quantum field embedding (modes, reference states, grid, Chebyshev extractors). Default 32 modes, 16 reference
     /// states, Chebyshev extractors of degree 2.
     /// <para>
-    /// Why not the original's 16 modes with degree-8 extractors: on the benchmark's synthetic multi-label set (960
-    /// training clips, 512 pooled log-mel features, 8 classes, 20 epochs, two seeds; <c>bench/run.sh --probe</c>, table in
-    /// bench/RESULTS.md) those reached held-out mAP 0.825 (0.873 with the product fidelity) while fitting the training
-    /// set (train mAP 0.90–1.00), and a plain MLP of the defaults' size reached 0.945. Degree 2 or 3 reached 0.919–0.922 with 16
-    /// modes and 0.922–0.928 with 32; 32 modes and degree 2 was the best architecture measured (dropping
-    /// the fidelity task as well gave 0.931, within the seeds' spread). Low-degree extractors on wide
-    /// standardized inputs generalize; high degrees memorize.
+    /// Why not the original's 16 modes with degree-8 extractors: on the benchmark's synthetic multi-label set those fitted
+    /// the training set but generalized clearly worse than low-degree extractors, and 32 modes beat 16; 32 modes and
+    /// degree 2 was the best architecture of the option probe. Low-degree extractors on wide standardized inputs
+    /// generalize; high degrees memorize. The numbers and the command that reproduces them (<c>bench/run.sh --probe</c>)
+    /// are in bench/RESULTS.md, section "Quality: QuantumKan against a plain MLP of the same size".
     /// </para>
     /// </summary>
     public QuantumFieldEmbeddingOptions Embedding { get; init; } = new()
@@ -139,8 +137,9 @@ public enum ContrastiveFidelity
     /// <summary>
     /// The per-mode (geometric-mean) fidelity F^(1/M) = exp(mean_m log F_m), still a fidelity in [0, 1] with the same
     /// ranking as <see cref="Product"/>. Its gradient survives M times more spread before vanishing. On the benchmark's
-    /// probe (<c>bench/run.sh --probe</c>) the two tie with the default extractors (held-out mAP 0.928 against 0.927);
-    /// with the original degree-8 extractors <see cref="Product"/> did better (0.873 against 0.825), because there the
+    /// probe (<c>bench/run.sh --probe</c>; bench/RESULTS.md, section "Quality: QuantumKan against a plain MLP of the same
+    /// size") the two tie with the default extractors; with the original degree-8 extractors <see cref="Product"/> did
+    /// better, because there the
     /// per-mode term kept pulling the over-capacity extractors and the classifier under-fit. In both, classification
     /// spreads the states as training goes on, so the contrastive term shapes the embedding mostly in the first epochs.
     /// </summary>

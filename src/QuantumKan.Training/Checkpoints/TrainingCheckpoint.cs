@@ -56,7 +56,7 @@ public sealed class TrainingCheckpoint
 
     /// <summary>Captures the live state of a run.</summary>
     internal static TrainingCheckpoint Capture(
-        TaskKind task, TrainerOptions options, TrainingState state, nn.Module module, OptimizerHelper optimizer, byte[]? bestModel)
+        ClassificationTask task, TrainerOptions options, TrainingState state, nn.Module module, OptimizerHelper optimizer, byte[]? bestModel)
     {
         var meta = new CheckpointMetadata(
             CheckpointContainer.FormatVersion, task, options, Clone(state), DateTime.UtcNow, ParameterLayout.Of(module));
@@ -186,4 +186,4 @@ public sealed class TrainingCheckpoint
 /// <param name="CreatedUtc">When it was captured.</param>
 /// <param name="Parameters">Names and shapes of the network's state dict, to explain mismatches before loading.</param>
 public sealed record CheckpointMetadata(
-    int FormatVersion, TaskKind Task, TrainerOptions Options, TrainingState State, DateTime CreatedUtc, ParameterLayout Parameters);
+    int FormatVersion, ClassificationTask Task, TrainerOptions Options, TrainingState State, DateTime CreatedUtc, ParameterLayout Parameters);

@@ -42,15 +42,15 @@ public static class MetricNames
     /// Whether validation of a <paramref name="task"/> reports the metric <paramref name="name"/>; a model without
     /// class scores (<paramref name="hasClassScores"/> false) reports only <see cref="Loss"/> among these.
     /// </summary>
-    public static bool AppliesTo(string name, TaskKind task, bool hasClassScores = true) => name switch
+    public static bool AppliesTo(string name, ClassificationTask task, bool hasClassScores = true) => name switch
     {
         Loss => true,
         _ when !hasClassScores => false,
-        Accuracy or MacroF1 or LogLoss => task == TaskKind.Multiclass,
-        _ => task == TaskKind.MultiLabel,
+        Accuracy or MacroF1 or LogLoss => task == ClassificationTask.Multiclass,
+        _ => task == ClassificationTask.MultiLabel,
     };
 
     /// <summary>The metric monitored when none is configured: <see cref="Loss"/> for a model without class scores.</summary>
-    public static string DefaultFor(TaskKind task, bool hasClassScores = true) =>
-        !hasClassScores ? Loss : task == TaskKind.MultiLabel ? MeanAveragePrecision : Accuracy;
+    public static string DefaultFor(ClassificationTask task, bool hasClassScores = true) =>
+        !hasClassScores ? Loss : task == ClassificationTask.MultiLabel ? MeanAveragePrecision : Accuracy;
 }

@@ -22,7 +22,7 @@ public static class ModelEvaluator
     /// <param name="loss">The multi-task loss, for the per-component validation losses.</param>
     /// <param name="batchSize">Examples per forward pass.</param>
     /// <param name="device">Where the model lives.</param>
-    public static Evaluation Evaluate(ITrainableModel model, IFeatureSource source, TaskKind task, MultiTaskLoss loss, int batchSize, Device device)
+    public static Evaluation Evaluate(ITrainableModel model, IFeatureSource source, ClassificationTask task, MultiTaskLoss loss, int batchSize, Device device)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -112,11 +112,11 @@ public static class ModelEvaluator
         return true;
     }
 
-    private static Evaluation Score(TaskKind task, float[] logits, float[] targets, int classes, Dictionary<string, double> losses,
+    private static Evaluation Score(ClassificationTask task, float[] logits, float[] targets, int classes, Dictionary<string, double> losses,
         Dictionary<string, double> modelMetrics)
     {
         var metrics = new Dictionary<string, double>(modelMetrics) { [MetricNames.Loss] = losses[LossComponents.Total] };
-        if (task == TaskKind.MultiLabel)
+        if (task == ClassificationTask.MultiLabel)
         {
             var m = MultiLabelEvaluation.Evaluate(logits, targets, classes);
             metrics[MetricNames.MeanAveragePrecision] = m.MeanAveragePrecision;

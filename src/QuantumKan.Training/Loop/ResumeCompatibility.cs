@@ -15,7 +15,7 @@ internal static class ResumeCompatibility
     private static readonly HashSet<string> FreeOptions =
         [nameof(TrainerOptions.Workspace), nameof(TrainerOptions.Device), nameof(TrainerOptions.AllowCpuFallback), nameof(TrainerOptions.CheckpointEverySteps)];
 
-    public static void Check(TrainingCheckpoint checkpoint, TaskKind task, TrainerOptions options, int trainingSetSize, bool allowOptionChanges)
+    public static void Check(TrainingCheckpoint checkpoint, ClassificationTask task, TrainerOptions options, int trainingSetSize, bool allowOptionChanges)
     {
         var meta = checkpoint.Metadata;
         if (meta.Task != task)

@@ -21,7 +21,7 @@ namespace QuantumKan.Training.Loop;
 public sealed class Trainer
 {
     private readonly ITrainableModel _model;
-    private readonly TaskKind _task;
+    private readonly ClassificationTask _task;
     private readonly TrainerOptions _options;
     private readonly string _monitor;
 
@@ -29,10 +29,10 @@ public sealed class Trainer
     /// <param name="model">The network to train (it is moved to the configured device).</param>
     /// <param name="task">
     /// Multi-label or multiclass: picks the classification loss and the metrics. For a model without class scores it
-    /// only says what the labels are (multi-hot label sets: <see cref="TaskKind.MultiLabel"/>).
+    /// only says what the labels are (multi-hot label sets: <see cref="ClassificationTask.MultiLabel"/>).
     /// </param>
     /// <param name="options">The run's options; validated here.</param>
-    public Trainer(ITrainableModel model, TaskKind task, TrainerOptions options)
+    public Trainer(ITrainableModel model, ClassificationTask task, TrainerOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -170,5 +170,5 @@ public sealed class Trainer
 
 /// <summary>The fixed inputs of one run.</summary>
 internal sealed record RunSetup(
-    ITrainableModel Model, TaskKind Task, TrainerOptions Options, string Monitor, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
+    ITrainableModel Model, ClassificationTask Task, TrainerOptions Options, string Monitor, torch.Device Device, TorchSharp.Modules.OptimizerHelper Optimizer,
     IFeatureSource Train, IFeatureSource? Validation, IProgress<TrainingReport>? Progress, bool IsFreshStart);

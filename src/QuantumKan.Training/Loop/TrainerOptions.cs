@@ -8,12 +8,10 @@ namespace QuantumKan.Training.Loop;
 /// </summary>
 /// <remarks>
 /// Defaults differ from the original system's (batch 32, lr 1e-4, accumulation 4, weight decay 1e-5, L2 1e-5), which
-/// were measured to leave small networks near chance level: on the noisy synthetic sets of the tests (MLP 24→64→8,
-/// 600 clips, mean of 3 seeds) the original settings reached held-out mAP 0.31 / 0.32 / 0.37 after 5 / 15 / 40 epochs,
-/// against 0.91 / 0.97 / 0.98 with these defaults (multiclass accuracy 0.13 / 0.15 / 0.22 against 0.82 / 0.84 / 0.85).
-/// lr 1e-3 needed 40 epochs to catch up; lr 1e-2 was slightly faster early but worse on the multiclass set at 40.
-/// Accumulation is a memory knob, not a quality knob: with 4 it took 40 epochs to match 15 epochs without, so it
-/// defaults to 1. Under decoupled decay a weight decay of 1e-5 does nothing measurable; 1e-2 is AdamW's usual value.
+/// leave small networks near chance level on the noisy synthetic sets of the tests (an MLP 24→64→8 on 600 clips), where
+/// these defaults come close to the ceiling (<c>TrainerQualityTests</c> holds the two apart). A lower learning rate
+/// needed many more epochs to catch up; a higher one was faster early but worse on the multiclass set later.
+/// Accumulation is a memory knob, not a quality knob: with 4 it needed far more epochs to match none, so it defaults to 1. Under decoupled decay a weight decay of 1e-5 does nothing measurable; 1e-2 is AdamW's usual value.
 /// Clipping at norm 1 and the 5 % warmup cost nothing on these sets and guard the first steps of deeper networks.
 /// </remarks>
 public sealed record TrainerOptions

@@ -12,10 +12,10 @@ namespace QuantumKan.Training.Model;
 public sealed class MultiTaskLoss
 {
     private readonly LossWeights _weights;
-    private readonly TaskKind _task;
+    private readonly ClassificationTask _task;
 
     /// <summary>Creates the loss for a task with the given component weights.</summary>
-    public MultiTaskLoss(TaskKind task, LossWeights weights)
+    public MultiTaskLoss(ClassificationTask task, LossWeights weights)
     {
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));
         _weights.Validate();
@@ -57,7 +57,7 @@ public sealed class MultiTaskLoss
     /// <summary>The classification loss alone, mean over the batch.</summary>
     public Tensor ClassificationLoss(Tensor logits, Tensor labels) => _task switch
     {
-        TaskKind.MultiLabel => nn.functional.binary_cross_entropy_with_logits(logits, labels),
+        ClassificationTask.MultiLabel => nn.functional.binary_cross_entropy_with_logits(logits, labels),
         // −Σ y·log softmax(z), mean over the batch: cross-entropy for one-hot labels, and also correct for soft labels.
         _ => -(labels * nn.functional.log_softmax(logits, 1)).sum(1).mean(),
     };

@@ -11,7 +11,7 @@ namespace QuantumKan.Training.Model;
 /// scores, trained by its own loss components alone — the Born-rule fidelity contrastive loss over the pairs of each
 /// batch (<see cref="LossComponents.QuantumFidelity"/>) and the wavefunction normalization penalty
 /// (<see cref="LossComponents.Normalization"/>); the trainer adds the L2 term and weights everything
-/// (<see cref="DefaultLossWeights"/>). Labels are multi-hot label sets (train it as <see cref="TaskKind.MultiLabel"/>):
+/// (<see cref="DefaultLossWeights"/>). Labels are multi-hot label sets (train it as <see cref="ClassificationTask.MultiLabel"/>):
 /// a pair of examples sharing a label is a positive pair.
 /// </summary>
 /// <remarks>

@@ -21,26 +21,13 @@ public sealed class QuantumKanModel : ITrainableModel
     /// <summary>Wraps a network.</summary>
     /// <param name="network">The network.</param>
     /// <param name="task">The task (mixup's targets differ between multi-label and multiclass). Default multi-label.</param>
-    public QuantumKanModel(QuantumKanNetwork network, TaskKind task = TaskKind.MultiLabel)
+    public QuantumKanModel(QuantumKanNetwork network, ClassificationTask task = ClassificationTask.MultiLabel)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
-        _multiLabel = task == TaskKind.MultiLabel;
+        _multiLabel = task == ClassificationTask.MultiLabel;
         _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin);
         _normalization = new NormalizationPenalty(network.Embedding.Grid.Spacing);
     }
-
-    /// <summary>
-    /// The QuantumKan network's default multi-task weights: classification 1, audio reconstruction 0.3, quantum fidelity 0.3,
-    /// normalization 0.1, L2 0 (AdamW's decoupled weight decay regularizes instead).
-    /// <para>
-    /// Why not the original system's 1.0 for every task: on the benchmark's synthetic multi-label set (960 training clips,
-    /// 20 epochs, two seeds; <c>bench/run.sh --probe</c>, table in bench/RESULTS.md) auxiliary weights of 1.0 gave held-out
-    /// mAP 0.913, 0.3 gave 0.928 and 0.1 gave 0.931, with a seed spread of about ±0.005. At full weight the reconstruction
-    /// and contrastive terms pull the shared embedding away from what the classes need; at 0.3 they cost no measurable
-    /// accuracy and still shape the embedding (the contrastive term is what makes it useful for similarity search).
-    /// </para>
-    /// </summary>
-    public static LossWeights DefaultLossWeights { get; } = new() { AudioReconstruction = 0.3, QuantumFidelity = 0.3 };
 
     /// <summary>The wrapped network.</summary>
     public QuantumKanNetwork Network { get; }

@@ -5,9 +5,9 @@ namespace QuantumKan.Data.Tests.Cache;
 /// <summary>A temporary folder with source files and a cache folder, plus a counting content-based featurizer.</summary>
 internal sealed class CacheTestFolder : IDisposable
 {
-    public CacheTestFolder() => Root = Directory.CreateTempSubdirectory("qkan-cache-").FullName;
+    private readonly TempFolder _folder = new("qkan-cache-");
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public string CacheDir => Path.Combine(Root, "cache");
 
@@ -26,10 +26,7 @@ internal sealed class CacheTestFolder : IDisposable
         }).ToArray();
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _folder.Dispose();
 }
 
 /// <summary>

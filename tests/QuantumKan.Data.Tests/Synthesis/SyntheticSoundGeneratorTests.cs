@@ -86,8 +86,7 @@ public class SyntheticSoundGeneratorTests
     [Fact]
     public void Generate_WithoutNoise_IsTheSumOfTheRenderedEvents()
     {
-        var options = Options();
-        options.NoiseLevelDb = null;
+        var options = Options() with { NoiseLevelDb = null };
         var clip = new SyntheticSoundGenerator(options).Generate(3);
         var outside = clip.Samples.Where((_, k) => !clip.Events.Any(e => k >= e.OnsetSample && k < e.OnsetSample + e.LengthSamples));
         Assert.All(outside, v => Assert.Equal(0f, v));
@@ -96,8 +95,7 @@ public class SyntheticSoundGeneratorTests
     [Fact]
     public void SingleLabel_GivesOneEventPerClip_AndBalancedClasses()
     {
-        var options = Options();
-        options.SingleLabel = true;
+        var options = Options() with { SingleLabel = true };
         var generator = new SyntheticSoundGenerator(options);
         var clips = Enumerable.Range(0, 32).Select(i => generator.Generate(i)).ToArray();
         Assert.All(clips, c => Assert.Single(c.Events));
@@ -135,15 +133,15 @@ public class SyntheticSoundGeneratorTests
     [InlineData("NoiseLevelDb")]
     public void Options_RejectsBadValues_NamingTheOption(string name)
     {
-        var options = Options();
-        switch (name)
+        var options = name switch
         {
-            case "SampleRate": options.SampleRate = 8000; break;
-            case "MaxEventsPerClip": options.Types = [SyntheticSoundType.AmTone, SyntheticSoundType.ClickTrain]; break;
-            case "MinClipSeconds": options.MinClipSeconds = 0.5; break;
-            case "Types": options.Types = [SyntheticSoundType.AmTone, SyntheticSoundType.AmTone]; break;
-            case "NoiseLevelDb": options.NoiseLevelDb = 3; break;
-        }
+            "SampleRate" => Options() with { SampleRate = 8000 },
+            "MaxEventsPerClip" => Options() with { Types = [SyntheticSoundType.AmTone, SyntheticSoundType.ClickTrain] },
+            "MinClipSeconds" => Options() with { MinClipSeconds = 0.5 },
+            "Types" => Options() with { Types = [SyntheticSoundType.AmTone, SyntheticSoundType.AmTone] },
+            "NoiseLevelDb" => Options() with { NoiseLevelDb = 3 },
+            _ => Options(),
+        };
         var ex = Assert.Throws<ArgumentException>(() => new SyntheticSoundGenerator(options));
         Assert.Equal(name, ex.ParamName);
     }

@@ -31,16 +31,16 @@ public sealed class AudioTransformsTests : IDisposable
         PoolingStatistics = PoolingStatistics.Mean | PoolingStatistics.Max,
     };
 
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("qk-ml-audio-");
+    private readonly TempFolder _dir = new("qk-ml-audio-");
 
-    public void Dispose() => _dir.Delete(recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private string WriteClip(string name, int rate, double hz, double seconds = 0.5, int channels = 1)
     {
         int n = (int)(rate * seconds);
         var data = Enumerable.Range(0, channels)
             .Select(c => Enumerable.Range(0, n).Select(i => (float)(0.4 * Math.Sin(2 * Math.PI * hz * (c + 1) * i / rate))).ToArray()).ToArray();
-        var path = Path.Combine(_dir.FullName, name);
+        var path = Path.Combine(_dir.Path, name);
         using (var fs = File.Create(path))
             WavWriter.Write(fs, data, rate, WavSampleFormat.Pcm16);
         return path;
@@ -127,7 +127,7 @@ public sealed class AudioTransformsTests : IDisposable
         var model = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: 16000).Append(ml.Transforms.MelSpectrogram("Mel", "Audio", Pooled)).Fit(data);
         var before = ml.Model.CreatePredictionEngine<ClipPath, PooledMel>(model).Predict(new ClipPath { Path = path }).Mel;
 
-        var zip = Path.Combine(_dir.FullName, "model.zip");
+        var zip = Path.Combine(_dir.Path, "model.zip");
         ml.Model.Save(model, data.Schema, zip);
         var fresh = NewContext().RegisterQuantumKan();
         var loaded = fresh.Model.Load(zip, out var schema);
@@ -142,7 +142,7 @@ public sealed class AudioTransformsTests : IDisposable
     {
         var ml = NewContext();
         var good = WriteClip("good.wav", 16000, 440);
-        var bad = Path.Combine(_dir.FullName, "bad.wav");
+        var bad = Path.Combine(_dir.Path, "bad.wav");
         File.WriteAllBytes(bad, "RIFF\0\0\0\0WAVEjunk"u8.ToArray());
         var data = ml.Data.LoadFromEnumerable(new[] { good, bad }.Select(p => new ClipPath { Path = p }));
 
@@ -159,9 +159,9 @@ public sealed class AudioTransformsTests : IDisposable
         var paths = new[]
         {
             WriteClip("ok1.wav", 16000, 440),
-            Path.Combine(_dir.FullName, "missing.wav"),
+            Path.Combine(_dir.Path, "missing.wav"),
             WriteClip("ok2.wav", 22050, 880),
-            Path.Combine(_dir.FullName, "text.wav"),
+            Path.Combine(_dir.Path, "text.wav"),
         };
         File.WriteAllText(paths[3], "hello");
         var data = ml.Data.LoadFromEnumerable(paths.Select(p => new ClipPath { Path = p }));

@@ -37,7 +37,7 @@ public class ClassifierTrainingControlTests
     private static QuantumKanClassifierOptions Options(int epochs, string? workspace = null) => new()
     {
         LabelColumnName = "Labels", Vocabulary = Names,
-        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, Workspace = workspace, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, Workspace = workspace },
     };
 
     [Fact]
@@ -81,7 +81,7 @@ public class ClassifierTrainingControlTests
     {
         var ml = new MLContext(seed: 1);
         var options = Options(1);
-        options.Vocabulary = null;
+        options = options with { Vocabulary = null };
         var ex = Assert.Throws<ArgumentException>(() => ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(ml.Data.LoadFromEnumerable(Rows(8, Names))));
         Assert.Contains("Vocabulary", ex.Message);
     }
@@ -93,12 +93,15 @@ public class ClassifierTrainingControlTests
         var ml = new MLContext(seed: 1);
         var options = Options(3, workspace);
         int steps = 0;
-        options.Progress = new Relay(r =>
+        options = options with
         {
-            // MLContext.CancelExecution is internal in ML.NET 6.0.0 (AutoML and hosts call it); reach it as they do.
-            if (r is StepReport && ++steps == 5)
-                typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(ml, null);
-        });
+            Progress = new Relay(r =>
+            {
+                // MLContext.CancelExecution is internal in ML.NET 6.0.0 (AutoML and hosts call it); reach it as they do.
+                if (r is StepReport && ++steps == 5)
+                    typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(ml, null);
+            }),
+        };
         Assert.ThrowsAny<OperationCanceledException>(() =>
             ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(ml.Data.LoadFromEnumerable(Rows(128, Names))));
         var last = TrainingCheckpoint.Load(Path.Combine(workspace, CheckpointStore.LastFileName));
@@ -106,8 +109,7 @@ public class ClassifierTrainingControlTests
 
         // Resuming from the workspace continues the same run (same options) instead of starting over.
         var resumed = new MLContext(seed: 1);
-        options.Progress = null;
-        options.ResumeFromWorkspace = true;
+        options = options with { Progress = null, ResumeFromWorkspace = true };
         var model = resumed.MultiLabelClassification().Trainers.QuantumKan(options).Fit(resumed.Data.LoadFromEnumerable(Rows(128, Names)));
         Assert.Equal(3, model.TrainingHistory.Count);
         Assert.True(model.Checkpoint.State.GlobalStep > last.State.GlobalStep);
@@ -126,13 +128,16 @@ public class ClassifierTrainingControlTests
         using var cts = new CancellationTokenSource();
         var ml = new MLContext(seed: 1);
         var options = Options(50);
-        options.CancellationToken = cts.Token;
         int steps = 0;
-        options.Progress = new Relay(r =>
+        options = options with
         {
-            if (r is StepReport && ++steps == 3)
-                cts.Cancel();
-        });
+            CancellationToken = cts.Token,
+            Progress = new Relay(r =>
+            {
+                if (r is StepReport && ++steps == 3)
+                    cts.Cancel();
+            }),
+        };
         Assert.ThrowsAny<OperationCanceledException>(() =>
             ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(ml.Data.LoadFromEnumerable(Rows(128, Names))));
         Assert.InRange(steps, 3, 4);
@@ -146,10 +151,10 @@ public class ClassifierTrainingControlTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows(32, Names));
         var options = Options(1);
-        options.Training = options.Training with { Device = "cuda" };
+        options = options with { Training = options.Training with { Device = "cuda" } };
         var ex = Assert.Throws<DeviceUnavailableException>(() => ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(data));
         Assert.Contains("cuda", ex.Message);
-        options.Training = options.Training with { AllowCpuFallback = true };
+        options = options with { Training = options.Training with { AllowCpuFallback = true } };
         Assert.Single(ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(data).TrainingHistory);
     }
 
@@ -161,7 +166,7 @@ public class ClassifierTrainingControlTests
         ml.Log += (_, e) => { lock (log) log.Add(e.Message); };
         var options = Options(2);
         var epochs = new List<EpochSummary>();
-        options.EpochCompleted = epochs.Add;
+        options = options with { EpochCompleted = epochs.Add };
         ml.MultiLabelClassification().Trainers.QuantumKan(options).Fit(ml.Data.LoadFromEnumerable(Rows(64, Names)));
         Assert.Equal(2, epochs.Count);
         Assert.All(epochs, e => Assert.Contains("audio_reconstruction", e.TrainingLosses.Keys));

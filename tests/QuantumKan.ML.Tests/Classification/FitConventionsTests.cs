@@ -41,7 +41,7 @@ public class FitConventionsTests
 
     private static QuantumKanClassifierOptions Options(int epochs) => new()
     {
-        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0 },
     };
 
     [Fact]
@@ -58,7 +58,7 @@ public class FitConventionsTests
             output.Features = row.Raw;
         }, contractName: null);
         var options = Options(5);
-        options.CancellationToken = cts.Token;
+        options = options with { CancellationToken = cts.Token };
 
         var pipeline = featurize.Append(ml.MultiLabelClassification().Trainers.QuantumKan(options));
         Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Fit(ml.Data.LoadFromEnumerable(Rows(5000))));
@@ -86,7 +86,7 @@ public class FitConventionsTests
 
         messages.Clear();
         var none = Options(1);
-        none.ValidationFraction = 0;
+        none = none with { ValidationFraction = 0 };
         featurize.Append(ml.MultiLabelClassification().Trainers.QuantumKan(none)).Fit(data);
         Assert.DoesNotContain(messages, m => m.Contains("held out for validation"));
     }

@@ -27,7 +27,7 @@ public class FrameEncoderPipelineTests(SyntheticFsd50kFixture data, ITestOutputH
             Encoder = new FrameEncoderOptions { Channels = [16, 16, 24, 32] },   // Kind Auto: frames in → Temporal
             Augmentation = new FrameAugmentationOptions { TimeMasks = 1, MixupProbability = 0.3 },
         },
-        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights, LearningRate = 0.005 },
+        Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LearningRate = 0.005 },
     };
 
     public sealed class Clip

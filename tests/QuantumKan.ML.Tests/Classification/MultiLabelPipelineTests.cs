@@ -22,7 +22,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
             .Append(ml.MultiLabelClassification().Trainers.QuantumKan(new QuantumKanClassifierOptions
             {
                 LabelColumnName = "Label",
-                Training = new() { Epochs = epochs, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights },
+                Training = new() { Epochs = epochs, EarlyStoppingPatience = 0 },
             }));
 
     public sealed class Clip
@@ -70,7 +70,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var ml = new MLContext(seed: 3);
         var train = ml.Data.LoadFsd50k(data.Root, Fsd50kSplit.Train);
         var features = ml.Transforms.LoadAudio("Audio", "Path", sampleRate: 16_000).Append(ml.Transforms.MelSpectrogram(Mel)).Fit(train).Transform(train);
-        var options = new QuantumKanClassifierOptions { LabelColumnName = "Label", Training = new() { Epochs = 2, EarlyStoppingPatience = 0, LossWeights = QuantumKanClassifierOptions.DefaultLossWeights } };
+        var options = new QuantumKanClassifierOptions { LabelColumnName = "Label", Training = new() { Epochs = 2, EarlyStoppingPatience = 0 } };
         var trainer = ml.MultiLabelClassification().Trainers.QuantumKan(options);
         var first = trainer.Fit(features);
         Assert.Equal(2, first.TrainingHistory.Count);
@@ -80,7 +80,7 @@ public class MultiLabelPipelineTests(SyntheticFsd50kFixture data, ITestOutputHel
         var loaded = Assert.IsType<QuantumKanClassifierTransformer>(new MLContext(seed: 4).LoadQuantumKanModel(path, out _));
         Assert.Equal(first.Checkpoint.State.GlobalStep, loaded.Checkpoint.State.GlobalStep);
 
-        options.Training = options.Training with { Epochs = 4 };
+        trainer = ml.MultiLabelClassification().Trainers.QuantumKan(options with { Training = options.Training with { Epochs = 4 } });
         var continued = trainer.Fit(features, continueFrom: loaded);
         Assert.Equal(4, continued.TrainingHistory.Count);                       // epochs 1-2 from the zip, 3-4 new
         Assert.Equal(2 * first.Checkpoint.State.GlobalStep, continued.Checkpoint.State.GlobalStep);

@@ -9,7 +9,6 @@ public sealed class SyntheticFsd50kFixture : IDisposable
 {
     public SyntheticFsd50kFixture()
     {
-        Root = Directory.CreateTempSubdirectory("qkan-clf-").FullName;
         SyntheticFsd50kWriter.Write(Root, new SyntheticFsd50kOptions
         {
             Sound = new SyntheticSoundSetOptions { Seed = 5, SampleRate = 16_000, MinClipSeconds = 1.0, MaxClipSeconds = 2.0 },
@@ -17,10 +16,9 @@ public sealed class SyntheticFsd50kFixture : IDisposable
         });
     }
 
-    public string Root { get; }
+    private readonly TempFolder _folder = new("qkan-clf-");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
+    public string Root => _folder.Path;
+
+    public void Dispose() => _folder.Dispose();
 }

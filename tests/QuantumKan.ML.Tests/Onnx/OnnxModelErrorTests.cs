@@ -11,9 +11,11 @@ namespace QuantumKan.ML.Tests.Onnx;
 /// <summary>Files that cannot serve as an exported model are refused with an <see cref="OnnxModelException"/> naming the file and the problem.</summary>
 public sealed class OnnxModelErrorTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("qkan-onnx-bad-").FullName;
+    private readonly TempFolder _temp = new("qkan-onnx-bad-");
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    private string _directory => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private static QuantumKanNetworkOptions Small => new()
     {

@@ -4,6 +4,7 @@ using QuantumKan.Nn.Kan;
 using QuantumKan.Nn.Network;
 using QuantumKan.Nn.Quantum;
 using QuantumKan.Onnx;
+using QuantumKan.Training.Model;
 using Xunit.Abstractions;
 
 namespace QuantumKan.ML.Tests.Onnx;
@@ -16,12 +17,14 @@ namespace QuantumKan.ML.Tests.Onnx;
 public sealed class OnnxParityTests : IDisposable
 {
     private const double Tolerance = 1e-5;
-    private readonly string _directory = Directory.CreateTempSubdirectory("qkan-onnx-").FullName;
+    private readonly TempFolder _temp = new("qkan-onnx-");
+
+    private string _directory => _temp.Path;
     private readonly ITestOutputHelper _output;
 
     public OnnxParityTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private static QuantumFieldEmbeddingOptions SmallEmbedding(KanLayerOptions? extractor = null, int[]? hidden = null, bool normsBetween = false) => new()
     {

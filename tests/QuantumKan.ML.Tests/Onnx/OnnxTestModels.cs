@@ -3,6 +3,7 @@ using QuantumKan.ML.Classification;
 using QuantumKan.ML.Onnx;
 using QuantumKan.Nn.Network;
 using QuantumKan.Onnx;
+using QuantumKan.Training.Model;
 using static TorchSharp.torch;
 
 namespace QuantumKan.ML.Tests.Onnx;

@@ -15,12 +15,11 @@ public sealed class BrokenModelFileTests : IDisposable
 {
     static BrokenModelFileTests() => TorchLinearTransformer.RegisterKind();
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("qkan-broken-").FullName;
+    private readonly TempFolder _temp = new("qkan-broken-");
 
-    public void Dispose()
-    {
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    private string _dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private string SaveModel()
     {

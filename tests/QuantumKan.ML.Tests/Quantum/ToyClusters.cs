@@ -42,12 +42,12 @@ public static class ToyClusters
     {
         var centers = new Random(12345); // the same clusters for every sample of the toy set
         var centerOf = Enumerable.Range(0, Clusters)
-            .Select(_ => Enumerable.Range(0, Width).Select(_ => 40 + 6 * Gaussian(centers)).ToArray()).ToArray();
+            .Select(_ => Enumerable.Range(0, Width).Select(_ => 40 + 6 * TestRandom.Gaussian(centers)).ToArray()).ToArray();
         var random = new Random(seed);
         return Enumerable.Range(0, rows).Select(i =>
         {
             int c = i % Clusters;
-            return (centerOf[c].Select(v => (float)(v + 1.5 * Gaussian(random))).ToArray(), c);
+            return (centerOf[c].Select(v => (float)(v + 1.5 * TestRandom.Gaussian(random))).ToArray(), c);
         }).ToArray();
     }
 
@@ -60,6 +60,4 @@ public static class ToyClusters
             Features = r.Features,
             Label = Enumerable.Range(0, Clusters).Select(c => c == r.Cluster ? 1f : 0f).ToArray(),
         }));
-
-    private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 }

@@ -58,9 +58,9 @@ public sealed class KanGradientCheckTests
 
         (layer.forward(x) * probe).sum().backward();
 
-        AssertClose(x.grad!, FiniteDifference.Gradient(Loss, x), "input");
+        AssertClose(x.grad!, FiniteDifferences.Gradient(Loss, x), "input");
         foreach (var (name, parameter) in layer.named_parameters())
-            AssertClose(parameter.grad!, FiniteDifference.Gradient(Loss, parameter), name);
+            AssertClose(parameter.grad!, FiniteDifferences.Gradient(Loss, parameter), name);
     }
 
     private static void AssertClose(Tensor analytic, double[] numeric, string what)

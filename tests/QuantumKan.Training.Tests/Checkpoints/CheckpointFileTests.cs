@@ -12,7 +12,7 @@ public class CheckpointFileTests
         var data = SyntheticSets.MultiLabel(48, classes: 3, features: 6, seed: 61);
         var validation = SyntheticSets.MultiLabel(24, classes: 3, features: 6, seed: 62);
         var options = new TrainerOptions { Epochs = epochs, BatchSize = 16, Workspace = workspace, Seed = 3 };
-        return new Trainer(new MlpClassifier(6, 8, 3, seed: 63), TaskKind.MultiLabel, options).Fit(data, validation).Checkpoint;
+        return new Trainer(new MlpClassifier(6, 8, 3, seed: 63), ClassificationTask.MultiLabel, options).Fit(data, validation).Checkpoint;
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class CheckpointFileTests
         Assert.Equal(checkpoint.Metadata.Options, loaded.Metadata.Options with { LossWeights = checkpoint.Metadata.Options.LossWeights });
         Assert.Equal(checkpoint.State.GlobalStep, loaded.State.GlobalStep);
         Assert.Equal(checkpoint.State.BestMetric, loaded.State.BestMetric);
-        Assert.Equal(TaskKind.MultiLabel, loaded.Metadata.Task);
+        Assert.Equal(ClassificationTask.MultiLabel, loaded.Metadata.Task);
         Assert.Single(loaded.State.History);
         Assert.Equal(checkpoint.State.History[0].ValidationMetrics, loaded.State.History[0].ValidationMetrics);
     }
@@ -41,7 +41,7 @@ public class CheckpointFileTests
         var data = SyntheticSets.MultiLabel(16, classes: 2, features: 3, seed: 64);
         var weights = new LossWeights { AudioReconstruction = 0.25, L2 = 1e-4, Extra = new Dictionary<string, double> { ["sparsity"] = 0.5 } };
         var options = new TrainerOptions { Epochs = 1, LossWeights = weights, MonitorMetric = MetricNames.Lwlrap };
-        var checkpoint = new Trainer(new MlpClassifier(3, 4, 2, seed: 65), TaskKind.MultiLabel, options).Fit(data).Checkpoint;
+        var checkpoint = new Trainer(new MlpClassifier(3, 4, 2, seed: 65), ClassificationTask.MultiLabel, options).Fit(data).Checkpoint;
         using var stream = new MemoryStream();
         checkpoint.WriteTo(stream);
         stream.Position = 0;

@@ -38,8 +38,8 @@ public class WorkspaceProtectionTests
         using var folder = new TempFolder();
         using var held = TrainingWorkspace.Open(folder.Path, WorkspaceStart.Fresh);
 
-        Assert.Throws<WorkspaceLockedException>(() => new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).Fit(Train));
-        Assert.Throws<WorkspaceLockedException>(() => new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Train));
+        Assert.Throws<WorkspaceLockedException>(() => new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).Fit(Train));
+        Assert.Throws<WorkspaceLockedException>(() => new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Train));
         Assert.False(File.Exists(Path.Combine(folder.Path, CheckpointStore.LastFileName)));
     }
 
@@ -47,18 +47,18 @@ public class WorkspaceProtectionTests
     public void FreshFit_OnAWorkspaceWithCheckpoints_IsRefused_UnlessOverwriteOrResume()
     {
         using var folder = new TempFolder();
-        new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).Fit(Train);
+        new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).Fit(Train);
         var last = Path.Combine(folder.Path, CheckpointStore.LastFileName);
         var before = File.ReadAllBytes(last);
 
-        var error = Assert.Throws<WorkspaceNotEmptyException>(() => new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path, epochs: 1)).Fit(Train));
+        var error = Assert.Throws<WorkspaceNotEmptyException>(() => new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path, epochs: 1)).Fit(Train));
         Assert.Equal(folder.Path, error.Workspace);
         Assert.Equal(before, File.ReadAllBytes(last)); // untouched
 
-        var resumed = new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Train);
+        var resumed = new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Train);
         Assert.Equal(2, resumed.History.Count);
 
-        var replaced = new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path, epochs: 1) with { OverwriteWorkspace = true }).Fit(Train);
+        var replaced = new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path, epochs: 1) with { OverwriteWorkspace = true }).Fit(Train);
         Assert.Single(replaced.History);
         Assert.Equal(replaced.State.GlobalStep, TrainingCheckpoint.Load(last).State.GlobalStep);
     }
@@ -67,9 +67,9 @@ public class WorkspaceProtectionTests
     public void OverwriteWorkspace_IsNotPartOfTheTrajectory()
     {
         using var folder = new TempFolder();
-        var first = new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path) with { OverwriteWorkspace = true }).Fit(Train);
+        var first = new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path) with { OverwriteWorkspace = true }).Fit(Train);
         // Resuming without the flag is not an option change.
-        new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).Resume(first.Checkpoint, Train);
+        new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).Resume(first.Checkpoint, Train);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class WorkspaceProtectionTests
         File.WriteAllText(mine, "not ours");
         var log = new ReportLog();
 
-        new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path, epochs: 1)).Fit(Train, progress: log);
+        new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path, epochs: 1)).Fit(Train, progress: log);
 
         Assert.False(File.Exists(stale));
         Assert.False(File.Exists(staleBest));
@@ -102,10 +102,10 @@ public class WorkspaceProtectionTests
         // 64 examples in batches of 16: 4 steps per epoch; stop after step 6 = epoch 2, step 2.
         var stopAt6 = new ReportLog(r => { if (r is StepReport { GlobalStep: 6 }) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path, epochs: 3)).Fit(Train, progress: stopAt6, cancellationToken: cancel.Token));
+            new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path, epochs: 3)).Fit(Train, progress: stopAt6, cancellationToken: cancel.Token));
         var log = new ReportLog();
 
-        new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path, epochs: 3)).FitOrResumeFromWorkspace(Train, progress: log);
+        new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path, epochs: 3)).FitOrResumeFromWorkspace(Train, progress: log);
 
         var start = Assert.IsType<RunStartReport>(log.Reports[0]);
         Assert.Equal(Path.Combine(folder.Path, CheckpointStore.LastFileName), start.ResumedFrom);

@@ -23,16 +23,3 @@ internal sealed class ReportLog(Action<QuantumKan.Training.Loop.TrainingReport>?
 
     public IEnumerable<T> Of<T>() => Reports.OfType<T>();
 }
-
-/// <summary>A temporary folder deleted at dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "qkan-training-" + Guid.NewGuid().ToString("N"));
-
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

@@ -17,7 +17,7 @@ public class EarlyStoppingAndReportingTests
         // stops after 1 + patience epochs instead of 20.
         var options = new TrainerOptions { Epochs = 20, EarlyStoppingPatience = 3, LearningRate = 1e-12, WeightDecay = 0 };
         var log = new ReportLog();
-        var result = new Trainer(new MlpClassifier(8, 8, 4, seed: 83), TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        var result = new Trainer(new MlpClassifier(8, 8, 4, seed: 83), ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
 
         Assert.True(result.StoppedEarly);
         Assert.Equal(4, result.History.Count);
@@ -34,7 +34,7 @@ public class EarlyStoppingAndReportingTests
         var model = new MlpClassifier(8, 8, 4, seed: 84);
         double[][]? bestSnapshot = null;
         var log = new ReportLog(r => { if (r is ValidationReport { Improved: true }) bestSnapshot = model.Snapshot(); });
-        var result = new Trainer(model, TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        var result = new Trainer(model, ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
 
         Assert.True(result.RestoredBestWeights);
         ResumeTests.AssertBitIdentical(bestSnapshot!, model.Snapshot());
@@ -56,7 +56,7 @@ public class EarlyStoppingAndReportingTests
         };
         var options = new TrainerOptions { Epochs = 2, BatchSize = 32, LossWeights = new LossWeights { L2 = 1e-4 } };
         var log = new ReportLog();
-        var result = new Trainer(model, TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        var result = new Trainer(model, ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
 
         string[] components = [LossComponents.Classification, LossComponents.AudioReconstruction, LossComponents.QuantumFidelity,
             LossComponents.L2, LossComponents.Normalization, LossComponents.Total];
@@ -77,7 +77,7 @@ public class EarlyStoppingAndReportingTests
         // 96 / 16 = 6 steps per epoch; every 4 steps → steps 4, 8, 12 plus epoch ends 6 and 12 (12 only once).
         var options = new TrainerOptions { Epochs = 2, BatchSize = 16, ValidateEverySteps = 4 };
         var log = new ReportLog();
-        new Trainer(new MlpClassifier(8, 8, 4, seed: 86), TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        new Trainer(new MlpClassifier(8, 8, 4, seed: 86), ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
         Assert.Equal([4L, 6, 8, 12], log.Of<ValidationReport>().Select(v => v.GlobalStep));
     }
 
@@ -87,7 +87,7 @@ public class EarlyStoppingAndReportingTests
         var liveAtEpochEnd = new List<long>();
         var log = new ReportLog(r => { if (r is EpochReport) liveAtEpochEnd.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); });
         var options = new TrainerOptions { Epochs = 5, BatchSize = 8, ValidateEverySteps = 3 };
-        new Trainer(new MlpClassifier(8, 8, 4, seed: 87), TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        new Trainer(new MlpClassifier(8, 8, 4, seed: 87), ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
         // Epoch 0 may create lasting optimizer state; after that nothing may accumulate.
         Assert.All(liveAtEpochEnd.Skip(1), n => Assert.Equal(liveAtEpochEnd[1], n));
     }

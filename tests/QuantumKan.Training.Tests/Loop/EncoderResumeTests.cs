@@ -34,7 +34,7 @@ public class EncoderResumeTests
         var network = TorchRuntime.Seeded(seed, () => new QuantumKanNetwork(8, 3, options));
         var (mean, std) = Train.BandStatistics();
         network.SetInputStandardization(tensor(mean), tensor(std));
-        return new QuantumKanModel(network, TaskKind.Multiclass);
+        return new QuantumKanModel(network, ClassificationTask.Multiclass);
     }
 
     private static TrainerOptions Options(string? workspace) => new()
@@ -50,18 +50,18 @@ public class EncoderResumeTests
     {
         var (train, validation) = Sources();
         var uninterrupted = NewModel();
-        var expected = new Trainer(uninterrupted, TaskKind.Multiclass, Options(null)).Fit(train, validation);
+        var expected = new Trainer(uninterrupted, ClassificationTask.Multiclass, Options(null)).Fit(train, validation);
 
         using var folder = new TempFolder();
         using var cancel = new CancellationTokenSource();
         var log = new ReportLog(r => { if (r is StepReport { GlobalStep: 9 }) cancel.Cancel(); });   // mid second epoch
         var (train2, validation2) = Sources();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new Trainer(NewModel(), TaskKind.Multiclass, Options(folder.Path)).Fit(train2, validation2, log, cancel.Token));
+            new Trainer(NewModel(), ClassificationTask.Multiclass, Options(folder.Path)).Fit(train2, validation2, log, cancel.Token));
 
         var resumed = NewModel(seed: 999);
         var (train3, validation3) = Sources();
-        var actual = new Trainer(resumed, TaskKind.Multiclass, Options(folder.Path)).FitOrResumeFromWorkspace(train3, validation3);
+        var actual = new Trainer(resumed, ClassificationTask.Multiclass, Options(folder.Path)).FitOrResumeFromWorkspace(train3, validation3);
 
         Assert.Equal(expected.State.GlobalStep, actual.State.GlobalStep);
         Assert.Equal(expected.State.BestMetric, actual.State.BestMetric);
@@ -77,7 +77,7 @@ public class EncoderResumeTests
     {
         var (train, validation) = Sources();
         var model = NewModel();
-        var result = new Trainer(model, TaskKind.Multiclass, Options(null) with { Epochs = 12, ValidateEverySteps = 0 }).Fit(train, validation);
+        var result = new Trainer(model, ClassificationTask.Multiclass, Options(null) with { Epochs = 12, ValidateEverySteps = 0 }).Fit(train, validation);
         Assert.True(result.State.BestMetric >= 0.9, $"best validation accuracy {result.State.BestMetric}");
     }
 }

@@ -36,8 +36,8 @@ public class GradientAccumulationTests
         var bigBatch = new MlpClassifier(10, 16, 4, seed: 23, dtype: ScalarType.Float64);
         var accumulated = new MlpClassifier(10, 16, 4, seed: 23, dtype: ScalarType.Float64);
 
-        new Trainer(bigBatch, TaskKind.MultiLabel, options with { BatchSize = 32, AccumulationSteps = 1 }).Fit(data);
-        new Trainer(accumulated, TaskKind.MultiLabel, options with { BatchSize = 8, AccumulationSteps = 4 }).Fit(data);
+        new Trainer(bigBatch, ClassificationTask.MultiLabel, options with { BatchSize = 32, AccumulationSteps = 1 }).Fit(data);
+        new Trainer(accumulated, ClassificationTask.MultiLabel, options with { BatchSize = 8, AccumulationSteps = 4 }).Fit(data);
 
         var a = bigBatch.Snapshot();
         var b = accumulated.Snapshot();
@@ -51,7 +51,7 @@ public class GradientAccumulationTests
         var model = new MlpClassifier(12, 16, 5, seed: 24, dtype: ScalarType.Float64);
         // Learning rate 0: the step leaves the weights (and so the gradients we read) untouched.
         using var optimizer = AdamWFactory.Create(model, learningRate: 1e-30, weightDecay: 0);
-        var step = new OptimizationStep(model, new MultiTaskLoss(TaskKind.MultiLabel, new LossWeights()), optimizer,
+        var step = new OptimizationStep(model, new MultiTaskLoss(ClassificationTask.MultiLabel, new LossWeights()), optimizer,
             new BatchReader(data, torch.CPU), maxGradientNorm: 0);
         var outcome = step.Run(microBatches);
         Assert.False(outcome.Skipped);

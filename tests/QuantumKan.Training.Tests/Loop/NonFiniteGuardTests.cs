@@ -23,7 +23,7 @@ public class NonFiniteGuardTests
         model.PoisonForward = call => call == 2;
         var log = new ReportLog();
         var snapshots = new ReportLog(r => { if (r is StepReport) before.Add(model.Snapshot()); });
-        var result = new Trainer(model, TaskKind.MultiLabel, Options()).Fit(Train, progress: new FanOut(log, snapshots));
+        var result = new Trainer(model, ClassificationTask.MultiLabel, Options()).Fit(Train, progress: new FanOut(log, snapshots));
 
         var steps = log.Of<StepReport>().ToList();
         Assert.Equal(8, steps.Count);
@@ -46,7 +46,7 @@ public class NonFiniteGuardTests
         // Steps 0..5 are fine (the first epoch ends at step 4 and writes a checkpoint), then every step is NaN.
         model.PoisonForward = call => call >= 6;
         var options = Options(folder.Path) with { CheckpointEverySteps = 1, Epochs = 4 };
-        var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, TaskKind.MultiLabel, options).Fit(Train));
+        var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, ClassificationTask.MultiLabel, options).Fit(Train));
 
         Assert.Contains("3 consecutive steps", error.Message);
         Assert.Equal(Path.Combine(folder.Path, CheckpointStore.LastFileName), error.LastGoodCheckpointPath);
@@ -68,7 +68,7 @@ public class NonFiniteGuardTests
             Auxiliary = logits => new Dictionary<string, TorchSharp.torch.Tensor> { [LossComponents.Normalization] = logits.sum() * float.NaN },
         };
         var options = Options() with { LossWeights = new LossWeights { Normalization = 0 } };
-        var result = new Trainer(model, TaskKind.MultiLabel, options).Fit(Train);
+        var result = new Trainer(model, ClassificationTask.MultiLabel, options).Fit(Train);
         Assert.Equal(0, result.State.SkippedSteps);
     }
 
@@ -77,7 +77,7 @@ public class NonFiniteGuardTests
     {
         var source = new NaNAt(Train, badIndex: 37);
         var error = Assert.Throws<InvalidDataException>(() =>
-            new Trainer(new MlpClassifier(6, 8, 3, seed: 56), TaskKind.MultiLabel, Options()).Fit(source));
+            new Trainer(new MlpClassifier(6, 8, 3, seed: 56), ClassificationTask.MultiLabel, Options()).Fit(source));
         Assert.Contains("example 37", error.Message);
     }
 

@@ -36,7 +36,7 @@ public class QuantumEmbeddingTrainingTests(ITestOutputHelper output)
     {
         var model = NewModel();
         double before = NearestNeighbourAccuracy(model, Validation);
-        var result = new Trainer(model, TaskKind.MultiLabel, Options()).Fit(Train);
+        var result = new Trainer(model, ClassificationTask.MultiLabel, Options()).Fit(Train);
         double after = NearestNeighbourAccuracy(model, Validation);
 
         var first = result.History[0];
@@ -63,7 +63,7 @@ public class QuantumEmbeddingTrainingTests(ITestOutputHelper output)
         // An improvement must beat the best by 10: only the first validation counts, the next one stops the run.
         var options = Options() with { EarlyStoppingPatience = 1, EarlyStoppingMinDelta = 10 };
         var log = new ReportLog();
-        var result = new Trainer(NewModel(), TaskKind.MultiLabel, options).Fit(Train, Validation, log);
+        var result = new Trainer(NewModel(), ClassificationTask.MultiLabel, options).Fit(Train, Validation, log);
         Assert.True(result.StoppedEarly);
         Assert.Equal(2, result.History.Count);
         Assert.Single(log.Of<EarlyStopReport>());
@@ -76,7 +76,7 @@ public class QuantumEmbeddingTrainingTests(ITestOutputHelper output)
     public void MonitorMetric_ThatOnlyClassScoresHave_IsRefused()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new Trainer(NewModel(), TaskKind.MultiLabel, Options() with { MonitorMetric = MetricNames.MeanAveragePrecision }));
+            new Trainer(NewModel(), ClassificationTask.MultiLabel, Options() with { MonitorMetric = MetricNames.MeanAveragePrecision }));
         Assert.Contains("without class scores", error.Message);
     }
 
@@ -87,17 +87,17 @@ public class QuantumEmbeddingTrainingTests(ITestOutputHelper output)
     {
         var options = Options() with { Epochs = 4 };
         var uninterrupted = NewModel();
-        var expected = new Trainer(uninterrupted, TaskKind.MultiLabel, options).Fit(Train, Validation);
+        var expected = new Trainer(uninterrupted, ClassificationTask.MultiLabel, options).Fit(Train, Validation);
 
         using var folder = new TempFolder();
         using var cancel = new CancellationTokenSource();
         var log = new ReportLog(r => { if (r is StepReport s && s.GlobalStep == cancelAfterStep) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new Trainer(NewModel(), TaskKind.MultiLabel, options with { Workspace = folder.Path }).Fit(Train, Validation, log, cancel.Token));
+            new Trainer(NewModel(), ClassificationTask.MultiLabel, options with { Workspace = folder.Path }).Fit(Train, Validation, log, cancel.Token));
 
         // A differently initialized embedding: everything must come from the checkpoint.
         var resumed = NewModel(seed: 99);
-        var actual = new Trainer(resumed, TaskKind.MultiLabel, options with { Workspace = folder.Path }).FitOrResumeFromWorkspace(Train, Validation);
+        var actual = new Trainer(resumed, ClassificationTask.MultiLabel, options with { Workspace = folder.Path }).FitOrResumeFromWorkspace(Train, Validation);
 
         Assert.Equal(Snapshot(uninterrupted), Snapshot(resumed));
         Assert.Equal(expected.History.Count, actual.History.Count);

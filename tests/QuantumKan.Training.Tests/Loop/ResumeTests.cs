@@ -25,8 +25,8 @@ public class ResumeTests
     {
         var a = NewModel();
         var b = NewModel();
-        new Trainer(a, TaskKind.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
-        new Trainer(b, TaskKind.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
+        new Trainer(a, ClassificationTask.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
+        new Trainer(b, ClassificationTask.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
         AssertBitIdentical(a.Snapshot(), b.Snapshot());
         Assert.NotEqual(NewModel().Snapshot()[0], a.Snapshot()[0]);
     }
@@ -36,8 +36,8 @@ public class ResumeTests
     {
         var a = NewModel();
         var b = NewModel();
-        new Trainer(a, TaskKind.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
-        new Trainer(b, TaskKind.MultiLabel, Options(null) with { Seed = 78 }).Fit(Data.Train, Data.Validation);
+        new Trainer(a, ClassificationTask.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
+        new Trainer(b, ClassificationTask.MultiLabel, Options(null) with { Seed = 78 }).Fit(Data.Train, Data.Validation);
         Assert.NotEqual(a.Snapshot()[0], b.Snapshot()[0]);
     }
 
@@ -51,18 +51,18 @@ public class ResumeTests
     {
         using var uninterruptedFolder = new TempFolder();
         var uninterrupted = NewModel();
-        var expected = new Trainer(uninterrupted, TaskKind.MultiLabel, Options(uninterruptedFolder.Path)).Fit(Data.Train, Data.Validation);
+        var expected = new Trainer(uninterrupted, ClassificationTask.MultiLabel, Options(uninterruptedFolder.Path)).Fit(Data.Train, Data.Validation);
 
         using var folder = new TempFolder();
         using var cancel = new CancellationTokenSource();
         var log = new ReportLog(r => { if (r is StepReport s && s.GlobalStep == cancelAfterStep) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path)).Fit(Data.Train, Data.Validation, log, cancel.Token));
+            new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path)).Fit(Data.Train, Data.Validation, log, cancel.Token));
         Assert.Equal(cancelAfterStep, TrainingCheckpoint.Load(Path.Combine(folder.Path, CheckpointStore.LastFileName)).State.GlobalStep);
 
         // A differently initialized network: everything must come from the checkpoint.
         var resumed = NewModel(seed: 999);
-        var actual = new Trainer(resumed, TaskKind.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Data.Train, Data.Validation);
+        var actual = new Trainer(resumed, ClassificationTask.MultiLabel, Options(folder.Path)).FitOrResumeFromWorkspace(Data.Train, Data.Validation);
 
         AssertBitIdentical(uninterrupted.Snapshot(), resumed.Snapshot());
         Assert.Equal(expected.State.GlobalStep, actual.State.GlobalStep);
@@ -77,17 +77,17 @@ public class ResumeTests
     public void Resume_AfterAKillRightAfterAPeriodicCheckpoint_EndsBitIdentical()
     {
         var uninterrupted = NewModel();
-        new Trainer(uninterrupted, TaskKind.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
+        new Trainer(uninterrupted, ClassificationTask.MultiLabel, Options(null)).Fit(Data.Train, Data.Validation);
 
         using var folder = new TempFolder();
         var options = Options(folder.Path) with { CheckpointEverySteps = 3 };
         // The "kill": an exception thrown from inside the loop, right after the step-9 checkpoint was written.
         var log = new ReportLog(r => { if (r is CheckpointReport { Kind: "last", GlobalStep: 9 }) throw new SimulatedCrash(); });
-        Assert.Throws<SimulatedCrash>(() => new Trainer(NewModel(), TaskKind.MultiLabel, options).Fit(Data.Train, Data.Validation, log));
+        Assert.Throws<SimulatedCrash>(() => new Trainer(NewModel(), ClassificationTask.MultiLabel, options).Fit(Data.Train, Data.Validation, log));
 
         var resumed = NewModel(seed: 5);
         var checkpoint = TrainingCheckpoint.Load(Path.Combine(folder.Path, CheckpointStore.LastFileName));
-        new Trainer(resumed, TaskKind.MultiLabel, options).Resume(checkpoint, Data.Train, Data.Validation);
+        new Trainer(resumed, ClassificationTask.MultiLabel, options).Resume(checkpoint, Data.Train, Data.Validation);
         AssertBitIdentical(uninterrupted.Snapshot(), resumed.Snapshot());
     }
 
@@ -95,21 +95,21 @@ public class ResumeTests
     public void Resume_WithChangedTrajectoryOptions_IsRefusedNamingThem()
     {
         using var folder = new TempFolder();
-        var first = new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path) with { Epochs = 1 }).Fit(Data.Train, Data.Validation);
+        var first = new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path) with { Epochs = 1 }).Fit(Data.Train, Data.Validation);
         var error = Assert.Throws<CheckpointMismatchException>(() =>
-            new Trainer(NewModel(), TaskKind.MultiLabel, Options(folder.Path) with { Epochs = 1, LearningRate = 0.1 })
+            new Trainer(NewModel(), ClassificationTask.MultiLabel, Options(folder.Path) with { Epochs = 1, LearningRate = 0.1 })
                 .Resume(first.Checkpoint, Data.Train, Data.Validation));
         Assert.Contains(nameof(TrainerOptions.LearningRate), error.Message);
         Assert.Throws<CheckpointMismatchException>(() =>
-            new Trainer(NewModel(), TaskKind.Multiclass, Options(folder.Path) with { Epochs = 1 }).Resume(first.Checkpoint, Data.Train));
+            new Trainer(NewModel(), ClassificationTask.Multiclass, Options(folder.Path) with { Epochs = 1 }).Resume(first.Checkpoint, Data.Train));
     }
 
     [Fact]
     public void Resume_WithOptionChangesAllowed_TrainsFurtherFromTheSavedStep()
     {
         var model = NewModel();
-        var first = new Trainer(model, TaskKind.MultiLabel, Options(null) with { Epochs = 1, EarlyStoppingPatience = 0 }).Fit(Data.Train, Data.Validation);
-        var more = new Trainer(model, TaskKind.MultiLabel, Options(null) with { Epochs = 3, EarlyStoppingPatience = 0 })
+        var first = new Trainer(model, ClassificationTask.MultiLabel, Options(null) with { Epochs = 1, EarlyStoppingPatience = 0 }).Fit(Data.Train, Data.Validation);
+        var more = new Trainer(model, ClassificationTask.MultiLabel, Options(null) with { Epochs = 3, EarlyStoppingPatience = 0 })
             .Resume(first.Checkpoint, Data.Train, Data.Validation, allowOptionChanges: true);
         Assert.Equal(3, more.History.Count);
         Assert.Equal(3 * first.State.GlobalStep, more.State.GlobalStep);

@@ -41,9 +41,9 @@ public class ScalarLifetimeStressTests
         var network = TorchRuntime.Seeded(5, () => new QuantumKanNetwork(12, 3, options));
         var trainerOptions = new TrainerOptions
         {
-            Epochs = 5, BatchSize = 8, Seed = 5, EarlyStoppingPatience = 0, LossWeights = QuantumKanModel.DefaultLossWeights,
+            Epochs = 5, BatchSize = 8, Seed = 5, EarlyStoppingPatience = 0,
         };
-        var steps = TrainUnderForcedCollections(() => new Trainer(new QuantumKanModel(network), TaskKind.MultiLabel, trainerOptions).Fit(train, progress: Log));
+        var steps = TrainUnderForcedCollections(() => new Trainer(new QuantumKanModel(network), ClassificationTask.MultiLabel, trainerOptions).Fit(train, progress: Log));
         Assert.Equal(5 * 6, steps.Count);
     }
 

@@ -14,7 +14,7 @@ public class TrainerQualityTests
         var train = SyntheticSets.MultiLabel(600, classes: 8, features: 24, seed: 1);
         var heldOut = SyntheticSets.MultiLabel(300, classes: 8, features: 24, seed: 2);
         var model = new MlpClassifier(24, 64, 8, seed: 3);
-        var result = new Trainer(model, TaskKind.MultiLabel, new TrainerOptions { Epochs = 15, Seed = 4 }).Fit(train, heldOut);
+        var result = new Trainer(model, ClassificationTask.MultiLabel, new TrainerOptions { Epochs = 15, Seed = 4 }).Fit(train, heldOut);
 
         Assert.True(result.LastValidation!.Metrics[MetricNames.MeanAveragePrecision] >= 0.9,
             $"held-out mAP {result.LastValidation.Metrics[MetricNames.MeanAveragePrecision]:F3}");
@@ -27,7 +27,7 @@ public class TrainerQualityTests
         var train = SyntheticSets.Multiclass(600, classes: 6, features: 16, seed: 5);
         var heldOut = SyntheticSets.Multiclass(300, classes: 6, features: 16, seed: 6);
         var model = new MlpClassifier(16, 64, 6, seed: 7);
-        var result = new Trainer(model, TaskKind.Multiclass, new TrainerOptions { Epochs = 15, Seed = 8 }).Fit(train, heldOut);
+        var result = new Trainer(model, ClassificationTask.Multiclass, new TrainerOptions { Epochs = 15, Seed = 8 }).Fit(train, heldOut);
 
         var accuracy = result.LastValidation!.Metrics[MetricNames.Accuracy];
         Assert.True(accuracy >= 0.9, $"held-out accuracy {accuracy:F3}");
@@ -46,7 +46,7 @@ public class TrainerQualityTests
             Epochs = 15, LearningRate = 1e-4, AccumulationSteps = 4, WeightDecay = 1e-5, LossWeights = new LossWeights { L2 = 1e-5 },
             WarmupFraction = 0, MaxGradientNorm = 0,
         };
-        double Map(TrainerOptions options) => new Trainer(new MlpClassifier(24, 64, 8, seed: 30, dropout: 0.1), TaskKind.MultiLabel, options)
+        double Map(TrainerOptions options) => new Trainer(new MlpClassifier(24, 64, 8, seed: 30, dropout: 0.1), ClassificationTask.MultiLabel, options)
             .Fit(train, heldOut).LastValidation!.Metrics[MetricNames.MeanAveragePrecision];
 
         double withDefaults = Map(new TrainerOptions { Epochs = 15 });

@@ -10,7 +10,7 @@ namespace QuantumKan.Training.Tests.Loop;
 
 public class ValidationTests
 {
-    private static readonly MultiTaskLoss Loss = new(TaskKind.MultiLabel, new LossWeights());
+    private static readonly MultiTaskLoss Loss = new(ClassificationTask.MultiLabel, new LossWeights());
 
     [Fact]
     public void Evaluate_ScoresEveryExample_NotJustTheLastBatch()
@@ -18,7 +18,7 @@ public class ValidationTests
         // 37 examples in batches of 8: the last batch holds 5. Metrics must equal those of all 37 scored at once.
         var data = SyntheticSets.MultiLabel(37, classes: 4, features: 6, seed: 71);
         var model = new MlpClassifier(6, 8, 4, seed: 72);
-        var evaluation = ModelEvaluator.Evaluate(model, data, TaskKind.MultiLabel, Loss, batchSize: 8, torch.CPU);
+        var evaluation = ModelEvaluator.Evaluate(model, data, ClassificationTask.MultiLabel, Loss, batchSize: 8, torch.CPU);
 
         var (logits, targets) = AllAtOnce(model, data);
         Assert.Equal(logits, evaluation.Logits);
@@ -46,7 +46,7 @@ public class ValidationTests
         var source = new InMemoryFeatureSource(features, [4], labels, 3, clipOf);
         var model = new MlpClassifier(4, 8, 3, seed: 74);
 
-        var evaluation = ModelEvaluator.Evaluate(model, source, TaskKind.MultiLabel, Loss, batchSize: 5, torch.CPU);
+        var evaluation = ModelEvaluator.Evaluate(model, source, ClassificationTask.MultiLabel, Loss, batchSize: 5, torch.CPU);
 
         var (patchLogits, _) = AllAtOnce(model, source);
         var expected = ClipScores.MeanPatchLogits(patchLogits, clipOf, 3, 3);
@@ -61,7 +61,7 @@ public class ValidationTests
     {
         var source = new InMemoryFeatureSource(new float[8], [2], [1, 0, 0, 1, 1, 0, 1, 0], 2, clipOfExample: [0, 0, 1, 1]);
         var error = Assert.Throws<InvalidDataException>(() =>
-            ModelEvaluator.Evaluate(new MlpClassifier(2, 4, 2, seed: 1), source, TaskKind.MultiLabel, Loss, 4, torch.CPU));
+            ModelEvaluator.Evaluate(new MlpClassifier(2, 4, 2, seed: 1), source, ClassificationTask.MultiLabel, Loss, 4, torch.CPU));
         Assert.Contains("Patch 1 of clip 0", error.Message);
     }
 
@@ -71,7 +71,7 @@ public class ValidationTests
         var data = SyntheticSets.MultiLabel(10, classes: 2, features: 3, seed: 75);
         var model = new MlpClassifier(3, 4, 2, seed: 76);
         model.train();
-        ModelEvaluator.Evaluate(model, data, TaskKind.MultiLabel, Loss, 4, torch.CPU);
+        ModelEvaluator.Evaluate(model, data, ClassificationTask.MultiLabel, Loss, 4, torch.CPU);
         Assert.True(model.training);
         Assert.All(model.parameters(), p => Assert.True(p.grad is null || p.grad.abs().sum().ToDouble() == 0));
     }
@@ -81,7 +81,7 @@ public class ValidationTests
     {
         var data = SyntheticSets.Multiclass(30, classes: 3, features: 4, seed: 77);
         var model = new MlpClassifier(4, 8, 3, seed: 78);
-        var evaluation = ModelEvaluator.Evaluate(model, data, TaskKind.Multiclass, new MultiTaskLoss(TaskKind.Multiclass, new LossWeights()), 7, torch.CPU);
+        var evaluation = ModelEvaluator.Evaluate(model, data, ClassificationTask.Multiclass, new MultiTaskLoss(ClassificationTask.Multiclass, new LossWeights()), 7, torch.CPU);
         var (logits, targets) = AllAtOnce(model, data);
         var expected = MulticlassEvaluation.FromLogits(logits, MulticlassEvaluation.ClassIndicesFromOneHot(targets, 3), 3);
         Assert.Equal(expected.Accuracy, evaluation.Metrics[MetricNames.Accuracy]);

@@ -33,7 +33,7 @@ public class QuantumKanModelShapeTests
         var labels = Enumerable.Range(0, 40 * 3).Select(i => i % 4 == 0 ? 1f : 0f).ToArray();
         var source = new InMemoryFeatureSource(features, [2, 3, 4], labels, 3);
         using var network = new QuantumKanNetwork(source.FeatureSize, 3);
-        var result = new QuantumKan.Training.Loop.Trainer(new QuantumKanModel(network), TaskKind.MultiLabel,
+        var result = new QuantumKan.Training.Loop.Trainer(new QuantumKanModel(network), ClassificationTask.MultiLabel,
             new QuantumKan.Training.Loop.TrainerOptions { Epochs = 1, BatchSize = 8 }).Fit(source, source);
         Assert.Equal(5, result.State.GlobalStep);
     }

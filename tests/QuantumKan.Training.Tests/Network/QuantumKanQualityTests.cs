@@ -42,7 +42,7 @@ public class QuantumKanQualityTests(ITestOutputHelper output)
         var net = TorchRuntime.Seeded(3, () => new QuantumKanNetwork(train.FeatureSize, train.LabelSize));
         var (mean, std) = Standardization(train);
         net.Embedding.SetInputStandardization(mean, std);
-        var trainer = new Trainer(new QuantumKanModel(net), TaskKind.MultiLabel, new TrainerOptions { Epochs = 25, Seed = 3, EarlyStoppingPatience = 0, LossWeights = QuantumKanModel.DefaultLossWeights });
+        var trainer = new Trainer(new QuantumKanModel(net), ClassificationTask.MultiLabel, new TrainerOptions { Epochs = 25, Seed = 3, EarlyStoppingPatience = 0 });
         var result = trainer.Fit(train, test);
         var t = Materialize(test);
         var metrics = MultiLabelEvaluation.Evaluate(Scores(net, t, true), t.Labels, t.Classes);

@@ -1,10 +1,32 @@
 using static TorchSharp.torch;
 
-namespace QuantumKan.Nn.Tests.Quantum;
+namespace QuantumKan.Tests.Shared;
 
-/// <summary>Central finite differences of a scalar function of float64 tensors, to check autograd against.</summary>
+/// <summary>Central finite differences of scalar functions of float64 tensors, to check autograd against.</summary>
 internal static class FiniteDifferences
 {
+    /// <summary>
+    /// The gradient of <paramref name="scalar"/> with respect to every element of <paramref name="wrt"/> (a float64 CPU
+    /// tensor, perturbed in place element by element and restored).
+    /// </summary>
+    public static double[] Gradient(Func<double> scalar, Tensor wrt, double step = 1e-6)
+    {
+        using var flat = wrt.detach().view(-1); // shares storage; writes go straight to the tensor
+        var values = flat.data<double>();
+        var gradient = new double[values.Count];
+        for (long i = 0; i < values.Count; i++)
+        {
+            double original = values[i];
+            values[i] = original + step;
+            double up = scalar();
+            values[i] = original - step;
+            double down = scalar();
+            values[i] = original;
+            gradient[i] = (up - down) / (2 * step);
+        }
+        return gradient;
+    }
+
     /// <summary>Asserts that autograd's gradient of <paramref name="f"/> with respect to every input matches central differences.</summary>
     public static void AssertGradientsMatch(Func<Tensor[], Tensor> f, Tensor[] inputs, double step = 1e-6, double tolerance = 1e-6)
     {

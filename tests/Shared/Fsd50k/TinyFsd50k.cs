@@ -1,7 +1,6 @@
-using QuantumKan.Audio.Wav;
 using QuantumKan.Data;
 
-namespace QuantumKan.Data.Tests;
+namespace QuantumKan.Tests.Shared;
 
 /// <summary>Writes a small hand-made FSD50K layout (listings verbatim, short silent WAVs) for the loader tests.</summary>
 internal static class TinyFsd50k
@@ -33,5 +32,6 @@ internal static class TinyFsd50k
         return root;
     }
 
-    public static void Wav(string path) => WavWriter.Write(path, new float[160], 16000);
+    /// <summary>A short silent WAV at <paramref name="path"/>.</summary>
+    public static void Wav(string path) => TestWavs.Silence(path);
 }

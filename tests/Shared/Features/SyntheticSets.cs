@@ -1,6 +1,6 @@
 using QuantumKan.Training.Data;
 
-namespace QuantumKan.Training.Tests.Fixtures;
+namespace QuantumKan.Tests.Shared;
 
 /// <summary>Synthetic, learnable data sets generated in the tests.</summary>
 internal static class SyntheticSets
@@ -23,7 +23,7 @@ internal static class SyntheticSets
                 y[i * classes + c] = 1;
                 for (int f = 0; f < features; f++) x[i * features + f] += prototypes[c][f];
             }
-            for (int f = 0; f < features; f++) x[i * features + f] += (float)(noise * Gaussian(random));
+            for (int f = 0; f < features; f++) x[i * features + f] += (float)(noise * TestRandom.Gaussian(random));
         }
         int[] shape = twoDimensional ? [2, features / 2] : [features];
         return new InMemoryFeatureSource(x, shape, y, classes);
@@ -40,14 +40,11 @@ internal static class SyntheticSets
         {
             int c = random.Next(classes);
             y[i * classes + c] = 1;
-            for (int f = 0; f < features; f++) x[i * features + f] = centres[c][f] + (float)(noise * Gaussian(random));
+            for (int f = 0; f < features; f++) x[i * features + f] = centres[c][f] + (float)(noise * TestRandom.Gaussian(random));
         }
         return new InMemoryFeatureSource(x, [features], y, classes);
     }
 
     private static float[][] Prototypes(Random random, int classes, int features) =>
-        Enumerable.Range(0, classes).Select(_ => Enumerable.Range(0, features).Select(_ => (float)Gaussian(random)).ToArray()).ToArray();
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        Enumerable.Range(0, classes).Select(_ => Enumerable.Range(0, features).Select(_ => (float)TestRandom.Gaussian(random)).ToArray()).ToArray();
 }
