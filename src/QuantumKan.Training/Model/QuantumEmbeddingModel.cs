@@ -43,7 +43,7 @@ public sealed class QuantumEmbeddingModel : ITrainableModel
     /// The standalone embedding's default weights: quantum fidelity 1, normalization 0.1, L2 1e-5 (Σθ² over the trainable
     /// parameters, as the embedding was always trained), and no classification loss, which this model does not have.
     /// </summary>
-    public static LossWeights DefaultLossWeights { get; } = new() { L2 = 1e-5 };
+    public static LossWeights DefaultLossWeights { get; } = new() { QuantumFidelity = 1.0, Normalization = 0.1, L2 = 1e-5 };
 
     /// <summary>The wrapped embedding.</summary>
     public QuantumFieldEmbedding Embedding { get; }
