@@ -10,7 +10,7 @@ using QuantumKan.Training.Model;
 namespace QuantumKan.Cli.Commands;
 
 /// <summary>
-/// <c>qkan predict</c>: each clip's top-k labels through the saved pipeline's PredictionEngine. A bad or missing clip
+/// <c>qkan predict</c>: each clip's top-k labels, through the model's own front end streamed and its scorer (the same scores as the saved pipeline's PredictionEngine, without holding the whole clip). A bad or missing clip
 /// is reported (naming the file) and the others are still scored; the exit code is then 1.
 /// </summary>
 internal static class PredictCommand
@@ -46,7 +46,6 @@ internal static class PredictCommand
 
     internal static ClipPrediction[] Predict(AudioClassifier model, IReadOnlyList<string> paths)
     {
-        var engine = model.CreatePredictionEngine();
         var results = new ClipPrediction[paths.Count];
         for (int i = 0; i < paths.Count; i++)
         {
@@ -58,7 +57,7 @@ internal static class PredictCommand
             }
             try
             {
-                results[i] = new ClipPrediction(path, engine.Predict(new AudioPathInput { Path = path }).Score, null);
+                results[i] = new ClipPrediction(path, model.Predict(path).Scores, null);
             }
             catch (Exception ex) when (CliErrors.TryDescribeUserError(ex, out var message))
             {

@@ -121,6 +121,20 @@ public sealed class AudioClassifier
     public void Save(string path) =>
         AtomicFile.Write(path, stream => Context.Model.Save(Chain, InputSchema, stream)); // AtomicFile makes the folder and keeps its stream open
 
+    /// <summary>
+    /// Scores one WAV file through <see cref="FrontEnd"/>, streaming: the file is decoded, resampled and featurized a
+    /// chunk at a time, so memory is the features plus a few chunks whatever the clip's length (the PredictionEngine's
+    /// LoadAudio column holds the whole resampled clip). The scores equal the pipeline's bit for bit.
+    /// </summary>
+    /// <param name="path">The WAV file.</param>
+    /// <returns>Per-class probabilities (in <see cref="ClassNames"/> order) and the embedding [α | β | γ].</returns>
+    /// <exception cref="AudioFormatException">The file cannot be decoded or featurized (names the file).</exception>
+    public (float[] Scores, float[] Embedding) Predict(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Scorer.Predict(FrontEnd.FeaturizeFile(Loader.ResolvePath(path)));
+    }
+
     /// <summary>A single-clip prediction engine (not thread-safe: one per thread).</summary>
     public PredictionEngine<AudioPathInput, ClipScoreOutput> CreatePredictionEngine()
     {
