@@ -13,7 +13,7 @@ public sealed class QuantumEmbeddingOptions
     public int Modes = 16;
 
     /// <summary>The KAN layers that extract (α, β, γ) from the features. Default Chebyshev of degree 8 on tanh-squashed inputs.</summary>
-    public KanLayerOptions Extractor = new() { Basis = KanBasis.Chebyshev, Degree = 8 };
+    public KanLayerOptions Extractor = new ChebyshevKanOptions { Degree = 8 };
 
     /// <summary>Hidden widths of each extractor between the features and the M outputs. Default none (one KAN layer).</summary>
     public int[] HiddenWidths = [];
