@@ -23,7 +23,7 @@ internal static class ProbeRun
 
     private static QuantumKanNetworkOptions Net(int modes, int degree, ContrastiveFidelity fidelity) => new()
     {
-        Embedding = new QuantumFieldEmbeddingOptions { Modes = modes, Extractor = new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = degree } },
+        Embedding = new QuantumFieldEmbeddingOptions { Modes = modes, Extractor = new ChebyshevKanOptions { Degree = degree } },
         ContrastiveFidelity = fidelity,
     };
 
@@ -44,7 +44,7 @@ internal static class ProbeRun
         yield return new("32 modes, degree 2, weight decay 0.1", Net(32, 2, ContrastiveFidelity.PerMode), weights, 0.1);
         yield return new("32 modes, degree 2, semantic and head grid 3", Net(32, 2, ContrastiveFidelity.PerMode) with
         {
-            Semantic = new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 3 }, Head = new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 3 },
+            Semantic = new BSplineKanOptions { GridSize = 3 }, Head = new BSplineKanOptions { GridSize = 3 },
         }, weights);
         yield return new("32 modes, degree 2, semantic width 128", Net(32, 2, ContrastiveFidelity.PerMode) with { SemanticWidths = [128] }, weights);
         yield return new("32 modes, degree 2, auxiliary weights 1 (the original's)", Net(32, 2, ContrastiveFidelity.PerMode),

@@ -13,7 +13,7 @@ internal static class KanBenchmarkModels
     /// <summary>Batch size of the setup.</summary>
     public const int BatchSize = 256;
 
-    public static KanNetwork Kan(KanBasis basis) => new(Widths, new KanLayerOptions { Basis = basis });
+    public static KanNetwork Kan(KanBasis basis) => new(Widths, KanLayerOptions.For(basis));
 
     /// <summary>Linear(256, H) → SiLU → Linear(H, 64), with H chosen so the parameter count matches <paramref name="parameterCount"/>.</summary>
     public static nn.Module<Tensor, Tensor> MatchedMlp(long parameterCount)

@@ -97,7 +97,7 @@ internal sealed class NetworkOptionSet
     public Option<int> ExtractorDegree { get; } = new Option<int>("--extractor-degree")
     {
         Description = $"Polynomial degree of a Chebyshev extractor.",
-        DefaultValueFactory = _ => Defaults.Embedding.Extractor.Degree,
+        DefaultValueFactory = _ => ((ChebyshevKanOptions)Defaults.Embedding.Extractor).Degree,
     }.InRange(1, 64);
 
     public Option<int[]> SemanticWidths { get; } = new("--semantic-widths")
@@ -128,13 +128,13 @@ internal sealed class NetworkOptionSet
     public Option<int> GridSize { get; } = new Option<int>("--grid-size")
     {
         Description = $"Grid intervals G of grid-based bases (B-spline, RBF, piecewise linear) in the semantic layers and head.",
-        DefaultValueFactory = _ => Defaults.Semantic.GridSize,
+        DefaultValueFactory = _ => ((BSplineKanOptions)Defaults.Semantic).GridSize,
     }.InRange(1, 256);
 
     public Option<int> SplineOrder { get; } = new Option<int>("--spline-order")
     {
         Description = $"B-spline order k (3 = cubic) in the semantic layers and head.",
-        DefaultValueFactory = _ => Defaults.Semantic.SplineOrder,
+        DefaultValueFactory = _ => ((BSplineKanOptions)Defaults.Semantic).SplineOrder,
     }.InRange(1, 8);
 
     public Option<bool> NoLayerNorm { get; } = new("--no-layer-norm")
@@ -154,8 +154,14 @@ internal sealed class NetworkOptionSet
     /// <summary>The architecture the arguments describe (validated).</summary>
     public QuantumKanNetworkOptions Read(SymbolResult r)
     {
-        KanLayerOptions Layer(KanLayerOptions defaults, KanBasis basis) =>
-            defaults with { Basis = basis, GridSize = r.GetValue(GridSize), SplineOrder = r.GetValue(SplineOrder) };
+        // --grid-size and --spline-order apply to the semantic layers and the head wherever their basis has them.
+        KanLayerOptions Layer(KanBasis basis) => KanLayerOptions.For(basis) switch
+        {
+            BSplineKanOptions spline => spline with { GridSize = r.GetValue(GridSize), SplineOrder = r.GetValue(SplineOrder) },
+            KanGridOptions grid => grid with { GridSize = r.GetValue(GridSize) },
+            var other => other,
+        };
+        var extractorBasis = r.GetValue(ExtractorBasis);
         var network = Defaults with
         {
             Encoder = Defaults.Encoder with
@@ -185,13 +191,15 @@ internal sealed class NetworkOptionSet
             {
                 Modes = r.GetValue(Modes),
                 ReferenceStates = r.GetValue(References),
-                Extractor = Defaults.Embedding.Extractor with { Basis = r.GetValue(ExtractorBasis), Degree = r.GetValue(ExtractorDegree) },
+                Extractor = extractorBasis == KanBasis.Chebyshev
+                    ? new ChebyshevKanOptions { Degree = r.GetValue(ExtractorDegree) }
+                    : KanLayerOptions.For(extractorBasis),
             },
             ClassifierHead = r.GetValue(ClassifierHead),
             SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
-            Semantic = Layer(Defaults.Semantic, r.GetValue(SemanticBasis)),
-            Head = Layer(Defaults.Head, r.GetValue(HeadBasis)),
-            Decoder = Defaults.Decoder with { Basis = r.GetValue(DecoderBasis) },
+            Semantic = Layer(r.GetValue(SemanticBasis)),
+            Head = Layer(r.GetValue(HeadBasis)),
+            Decoder = KanLayerOptions.For(r.GetValue(DecoderBasis)),
             LayerNorm = !r.GetValue(NoLayerNorm),
         };
         network.Validate();

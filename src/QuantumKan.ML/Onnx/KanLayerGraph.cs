@@ -17,38 +17,38 @@ internal static class KanLayerGraph
         var (coefficients, shape) = w.Get(prefix + "coefficients");          // (out, K, in)
         int outFeatures = (int)shape[0], basisSize = (int)shape[1], inFeatures = (int)shape[2];
         string hint = prefix.TrimEnd('.').Replace('.', '_');
-        switch (options.Basis)
+        switch (options)
         {
-            case KanBasis.BSpline:
+            case BSplineKanOptions spline:
             {
-                var basis = BSpline(g, x, w, prefix, options.SplineOrder, inFeatures);
+                var basis = BSpline(g, x, w, prefix, spline.SplineOrder, inFeatures);
                 if (w.ValuesOrNull(prefix + "spline_scaler") is { } scaler)
                     coefficients = Scale(coefficients, scaler, outFeatures, basisSize, inFeatures);
                 var baseBranch = g.Linear(g.Silu(x), hint + "_base", w.Values(prefix + "base_weight"), outFeatures, inFeatures, null);
                 return Contract(g, basis, coefficients, outFeatures, basisSize, inFeatures, hint, baseBranch);
             }
-            case KanBasis.Chebyshev:
-                return Contract(g, Chebyshev(g, x, options.Degree), coefficients, outFeatures, basisSize, inFeatures, hint, null);
-            case KanBasis.Fourier:
+            case ChebyshevKanOptions chebyshev:
+                return Contract(g, Chebyshev(g, x, chebyshev.Degree), coefficients, outFeatures, basisSize, inFeatures, hint, null);
+            case FourierKanOptions fourier:
             {
                 var bias = g.Floats(hint + "_bias", w.Values(prefix + "bias"), outFeatures);
-                return Contract(g, Fourier(g, x, options.Harmonics), coefficients, outFeatures, basisSize, inFeatures, hint, bias);
+                return Contract(g, Fourier(g, x, fourier.Harmonics), coefficients, outFeatures, basisSize, inFeatures, hint, bias);
             }
-            case KanBasis.Rbf:
+            case RbfKanOptions rbf:
             {
-                var normalized = options.RbfLayerNorm ? PlainLayerNorm(g, x) : x;
+                var normalized = rbf.RbfLayerNorm ? PlainLayerNorm(g, x) : x;
                 var basis = Rbf(g, normalized, w, prefix, basisSize);
                 var baseBranch = g.Linear(g.Silu(x), hint + "_base", w.Values(prefix + "base_weight"), outFeatures, inFeatures, w.Values(prefix + "bias"));
                 return Contract(g, basis, coefficients, outFeatures, basisSize, inFeatures, hint, baseBranch);
             }
-            case KanBasis.Sinc:
+            case SincKanOptions sinc:
             {
                 var skip = g.Linear(x, hint + "_skip", w.Values(prefix + "skip_weight"), outFeatures, inFeatures, w.Values(prefix + "bias"));
-                return Contract(g, Sinc(g, x, w, prefix, options), coefficients, outFeatures, basisSize, inFeatures, hint, skip);
+                return Contract(g, Sinc(g, x, w, prefix, sinc), coefficients, outFeatures, basisSize, inFeatures, hint, skip);
             }
-            case KanBasis.PiecewiseLinear:
+            case PiecewiseLinearKanOptions piecewise:
             {
-                var basis = PiecewiseLinear(g, x, w, prefix, options);
+                var basis = PiecewiseLinear(g, x, w, prefix, piecewise);
                 var baseBranch = g.Linear(g.Silu(x), hint + "_base", w.Values(prefix + "base_weight"), outFeatures, inFeatures, null);
                 return Contract(g, basis, coefficients, outFeatures, basisSize, inFeatures, hint, baseBranch);
             }
@@ -113,7 +113,7 @@ internal static class KanLayerGraph
     }
 
     /// <summary>Hats relu(1 − |u − j|), u = clamp((x − min)·G/(max − min), 0, G): (N, in) → (N, G + 1, in).</summary>
-    private static string PiecewiseLinear(OnnxGraphBuilder g, string x, NetworkWeights w, string prefix, KanLayerOptions options)
+    private static string PiecewiseLinear(OnnxGraphBuilder g, string x, NetworkWeights w, string prefix, PiecewiseLinearKanOptions options)
     {
         var (knots, shape) = w.Get(prefix + "knot_positions");                                  // (K, 1)
         float inverse = (float)(options.GridSize / (options.GridMax - options.GridMin));
@@ -166,7 +166,7 @@ internal static class KanLayerGraph
     /// sinc(x/h + j) for every step h and shift j, as <c>SincBasis</c> computes it (one sine per input and step, the
     /// center term from the float32 Taylor series): (N, in) → (N, K, in).
     /// </summary>
-    private static string Sinc(OnnxGraphBuilder g, string x, NetworkWeights w, string prefix, KanLayerOptions options)
+    private static string Sinc(OnnxGraphBuilder g, string x, NetworkWeights w, string prefix, SincKanOptions options)
     {
         var (inverseSteps, inverseShape) = w.Get(prefix + "inverse_steps");                    // (S, 1)
         var shifts = w.Values(prefix + "shifts");                                               // (K, 1)
@@ -215,7 +215,7 @@ internal static class KanLayerGraph
     private static double Factorial(int n) => n <= 1 ? 1 : n * Factorial(n - 1);
 
     /// <summary>The number of shifts per step size, as the sinc layer chose them (centers −j·h inside the grid range).</summary>
-    internal static int[] SincStepCounts(KanLayerOptions options) => options.SincSteps.Select(h =>
+    internal static int[] SincStepCounts(SincKanOptions options) => options.SincSteps.Select(h =>
     {
         long first = (long)Math.Ceiling(-options.GridMax / h - 1e-9);
         long last = (long)Math.Floor(-options.GridMin / h + 1e-9);

@@ -79,7 +79,7 @@ public sealed record FrameEncoderOptions
     public int KanKernel { get; init; } = 3;
 
     /// <summary>The KAN basis of the KAN-convolution filters. Default Chebyshev, degree 3.</summary>
-    public KanLayerOptions KanFilter { get; init; } = new() { Basis = KanBasis.Chebyshev, Degree = 3 };
+    public KanLayerOptions KanFilter { get; init; } = new ChebyshevKanOptions { Degree = 3 };
 
     /// <summary>
     /// Whether each clip's own per-band mean over its frames is subtracted after the dataset standardization (cepstral

@@ -12,6 +12,9 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class BSplineKanLayer : KanLayer
 {
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private BSplineKanOptions BasisOptions => (BSplineKanOptions)Options;
+
     // Absolute margin added around the data range by the grid update, as efficient-kan.
     private const double GridMargin = 0.01;
 
@@ -22,7 +25,7 @@ public sealed class BSplineKanLayer : KanLayer
     private Parameter base_weight;
     private Parameter? spline_scaler;
 
-    internal BSplineKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    internal BSplineKanLayer(int inFeatures, int outFeatures, BSplineKanOptions options)
         : base(nameof(BSplineKanLayer), inFeatures, outFeatures, options.GridSize + options.SplineOrder, options)
     {
         using var scope = NewDisposeScope();
@@ -58,7 +61,7 @@ public sealed class BSplineKanLayer : KanLayer
 
     private protected override void RefreshConstants()
     {
-        var (slopes, offsets) = BSplineBasis.RecursionTables(grid, Options.SplineOrder);
+        var (slopes, offsets) = BSplineBasis.RecursionTables(grid, BasisOptions.SplineOrder);
         level_slopes.copy_(slopes);
         level_offsets.copy_(offsets);
     }
@@ -70,7 +73,7 @@ public sealed class BSplineKanLayer : KanLayer
     /// </remarks>
     private protected override Tensor ExpandCore(Tensor x)
     {
-        int order = Options.SplineOrder;
+        int order = BasisOptions.SplineOrder;
         if (!x.requires_grad || !is_grad_enabled())
             return BSplineBasis.Evaluate(x, grid, level_slopes, level_offsets, order);
         if (order < 2)
@@ -94,11 +97,11 @@ public sealed class BSplineKanLayer : KanLayer
     /// least squares to the spline values it had on <paramref name="x"/>. Runs without gradient tracking.
     /// </summary>
     /// <param name="x">Representative inputs, <c>(batch, in)</c> (leading dimensions are flattened), at least 2 rows, all finite.</param>
-    /// <param name="gridEps">0 = pure quantiles, 1 = uniform; default <see cref="KanLayerOptions.GridEps"/>.</param>
+    /// <param name="gridEps">0 = pure quantiles, 1 = uniform; default <see cref="BSplineKanOptions.GridEps"/>.</param>
     /// <exception cref="ArgumentException">Wrong shape/dtype/device, fewer than 2 rows, non-finite values, or gridEps outside [0, 1].</exception>
     public void UpdateGrid(Tensor x, double? gridEps = null)
     {
-        double eps = gridEps ?? Options.GridEps;
+        double eps = gridEps ?? BasisOptions.GridEps;
         if (!double.IsFinite(eps) || eps < 0 || eps > 1)
             throw new ArgumentException($"gridEps must lie in [0, 1], got {eps}.", nameof(gridEps));
         using var scope = NewDisposeScope();
@@ -113,7 +116,7 @@ public sealed class BSplineKanLayer : KanLayer
         // Each edge's current (unscaled) spline on the data: (in, B, K) @ (in, K, out) → (in, B, out).
         var values = matmul(Expand(batch).permute(2, 0, 1), Coefficients.permute(2, 1, 0));
 
-        int g = Options.GridSize, k = Options.SplineOrder;
+        int g = BasisOptions.GridSize, k = BasisOptions.SplineOrder;
         var sorted = batch.sort(dim: 0).Values;                                                     // (B, in)
         var ranks = linspace(0, rows - 1, g + 1, dtype: ScalarType.Float64).to(ScalarType.Int64).to(batch.device);
         var adaptive = sorted.index_select(0, ranks);                                              // (G+1, in)

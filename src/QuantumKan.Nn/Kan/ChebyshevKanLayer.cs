@@ -10,7 +10,10 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class ChebyshevKanLayer : KanLayer
 {
-    internal ChebyshevKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private ChebyshevKanOptions BasisOptions => (ChebyshevKanOptions)Options;
+
+    internal ChebyshevKanLayer(int inFeatures, int outFeatures, ChebyshevKanOptions options)
         : base(nameof(ChebyshevKanLayer), inFeatures, outFeatures, options.Degree + 1, options)
     {
         int degree = options.Degree;
@@ -31,7 +34,7 @@ public sealed class ChebyshevKanLayer : KanLayer
         return stack(terms, 1);
     }
 
-    private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, Options.Degree);
+    private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, BasisOptions.Degree);
 
     private protected override Tensor Transform(Tensor x) => Contract(Expand(x), Coefficients);
 }

@@ -12,9 +12,12 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class FourierKanLayer : KanLayer
 {
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private FourierKanOptions BasisOptions => (FourierKanOptions)Options;
+
     private Parameter bias;
 
-    internal FourierKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    internal FourierKanLayer(int inFeatures, int outFeatures, FourierKanOptions options)
         : base(nameof(FourierKanLayer), inFeatures, outFeatures, 2 * options.Harmonics, options)
     {
         bias = AddParameter(nameof(bias), zeros(outFeatures));
@@ -43,7 +46,7 @@ public sealed class FourierKanLayer : KanLayer
         return stack(terms, 2).view(x.shape[0], 2 * harmonics, x.shape[1]);   // (B, 2, H, in) → (B, 2H, in)
     }
 
-    private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, Options.Harmonics);
+    private protected override Tensor ExpandCore(Tensor x) => Evaluate(x, BasisOptions.Harmonics);
 
     private protected override Tensor Transform(Tensor x) => Contract(Expand(x), Coefficients, bias);
 }

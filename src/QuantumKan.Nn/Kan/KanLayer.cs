@@ -40,7 +40,7 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>
         coefficients = AddParameter(nameof(coefficients), empty(outFeatures, basisSize, inFeatures));
     }
 
-    /// <summary>Creates the layer variant that <paramref name="options"/>.Basis names, initialized for unit-variance activations.</summary>
+    /// <summary>Creates the layer variant of <paramref name="options"/>' basis record, initialized for unit-variance activations.</summary>
     /// <param name="inFeatures">Input width, at least 1.</param>
     /// <param name="outFeatures">Output width, at least 1.</param>
     /// <param name="options">Basis and its settings; validated here.</param>
@@ -49,14 +49,14 @@ public abstract class KanLayer : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return options.Basis switch
+        return options switch
         {
-            KanBasis.BSpline => new BSplineKanLayer(inFeatures, outFeatures, options),
-            KanBasis.Chebyshev => new ChebyshevKanLayer(inFeatures, outFeatures, options),
-            KanBasis.Fourier => new FourierKanLayer(inFeatures, outFeatures, options),
-            KanBasis.Rbf => new RbfKanLayer(inFeatures, outFeatures, options),
-            KanBasis.Sinc => new SincKanLayer(inFeatures, outFeatures, options),
-            KanBasis.PiecewiseLinear => new PiecewiseLinearKanLayer(inFeatures, outFeatures, options),
+            BSplineKanOptions o => new BSplineKanLayer(inFeatures, outFeatures, o),
+            ChebyshevKanOptions o => new ChebyshevKanLayer(inFeatures, outFeatures, o),
+            FourierKanOptions o => new FourierKanLayer(inFeatures, outFeatures, o),
+            RbfKanOptions o => new RbfKanLayer(inFeatures, outFeatures, o),
+            SincKanOptions o => new SincKanLayer(inFeatures, outFeatures, o),
+            PiecewiseLinearKanOptions o => new PiecewiseLinearKanLayer(inFeatures, outFeatures, o),
             _ => throw new ArgumentException($"Unknown KAN basis {options.Basis}.", nameof(options)),
         };
     }

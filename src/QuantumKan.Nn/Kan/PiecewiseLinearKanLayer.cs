@@ -11,10 +11,13 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class PiecewiseLinearKanLayer : KanLayer
 {
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private PiecewiseLinearKanOptions BasisOptions => (PiecewiseLinearKanOptions)Options;
+
     private readonly Tensor knot_positions;  // (K, 1): 0..G in grid units
     private Parameter base_weight;
 
-    internal PiecewiseLinearKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    internal PiecewiseLinearKanLayer(int inFeatures, int outFeatures, PiecewiseLinearKanOptions options)
         : base(nameof(PiecewiseLinearKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
@@ -42,7 +45,7 @@ public sealed class PiecewiseLinearKanLayer : KanLayer
     }
 
     private protected override Tensor ExpandCore(Tensor x) =>
-        Evaluate(x, knot_positions, Options.GridMin, Options.GridSize / (Options.GridMax - Options.GridMin));
+        Evaluate(x, knot_positions, BasisOptions.GridMin, BasisOptions.GridSize / (BasisOptions.GridMax - BasisOptions.GridMin));
 
     private protected override Tensor Transform(Tensor x)
     {

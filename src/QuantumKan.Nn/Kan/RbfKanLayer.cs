@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace QuantumKan.Nn.Kan;
 
 /// <summary>
-/// FastKAN: a LayerNorm (unless <see cref="KanLayerOptions.RbfLayerNorm"/> is off), then Gaussian bumps
+/// FastKAN: a LayerNorm (unless <see cref="RbfKanOptions.RbfLayerNorm"/> is off), then Gaussian bumps
 /// exp(−((x − c_j)/h)²) on G + 1 evenly spaced centers c_j over [GridMin, GridMax] with h their spacing, plus a SiLU
 /// base branch W·silu(x) + b on the raw input. The LayerNorm puts every input on the grid's scale, so no grid update
 /// is needed. (FastKAN's own defaults are
@@ -13,6 +13,9 @@ namespace QuantumKan.Nn.Kan;
 /// </summary>
 public sealed class RbfKanLayer : KanLayer
 {
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private RbfKanOptions BasisOptions => (RbfKanOptions)Options;
+
     private readonly Tensor center_offsets;  // (K, 1): −c_j / h
     private readonly Tensor inverse_width;   // (1): 1 / h
     private Parameter base_weight;
@@ -21,7 +24,7 @@ public sealed class RbfKanLayer : KanLayer
     // torch.nn.LayerNorm's default.
     private const double LayerNormEpsilon = 1e-5;
 
-    internal RbfKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    internal RbfKanLayer(int inFeatures, int outFeatures, RbfKanOptions options)
         : base(nameof(RbfKanLayer), inFeatures, outFeatures, options.GridSize + 1, options)
     {
         using var scope = NewDisposeScope();
@@ -60,7 +63,7 @@ public sealed class RbfKanLayer : KanLayer
     }
 
     /// <summary>Float64 constants: −c_j/h for the G + 1 centers, and 1/h.</summary>
-    private static (Tensor CenterOffsets, Tensor InverseWidth) Constants(KanLayerOptions options)
+    private static (Tensor CenterOffsets, Tensor InverseWidth) Constants(RbfKanOptions options)
     {
         double width = (options.GridMax - options.GridMin) / options.GridSize;
         var centers = linspace(options.GridMin, options.GridMax, options.GridSize + 1, dtype: ScalarType.Float64);
@@ -69,7 +72,7 @@ public sealed class RbfKanLayer : KanLayer
 
     private protected override void RefreshConstants()
     {
-        var (offsets, inverse) = Constants(Options);
+        var (offsets, inverse) = Constants(BasisOptions);
         center_offsets.copy_(offsets);
         inverse_width.copy_(inverse);
     }
@@ -80,7 +83,7 @@ public sealed class RbfKanLayer : KanLayer
     /// layer back-propagate into its (B, K·in) basis, one more GEMM of the layer's full size per step.
     /// </remarks>
     private protected override Tensor Prepare(Tensor x) =>
-        Options.RbfLayerNorm ? nn.functional.layer_norm(x, [InFeatures], null, null, LayerNormEpsilon) : x;
+        BasisOptions.RbfLayerNorm ? nn.functional.layer_norm(x, [InFeatures], null, null, LayerNormEpsilon) : x;
 
     /// <remarks>With a gradient needed, the closed-form derivative is attached (<see cref="KanLayer.AttachInputDerivative"/>): no double backward.</remarks>
     private protected override Tensor ExpandCore(Tensor x)

@@ -29,7 +29,7 @@ internal static class SincBasis
     private const int Float32TaylorTerms = 6;
 
     /// <summary>The step sizes with the shifts whose centers −j·h fall in [GridMin, GridMax] (at least the nearest one).</summary>
-    public static Step[] Steps(KanLayerOptions options)
+    public static Step[] Steps(SincKanOptions options)
     {
         options.Validate();
         var steps = new Step[options.SincSteps.Length];

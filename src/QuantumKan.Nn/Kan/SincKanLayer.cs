@@ -5,12 +5,15 @@ namespace QuantumKan.Nn.Kan;
 
 /// <summary>
 /// Sinc KAN: y_o = W_skip·x + b + Σ_i Σ_{h, j} c[o,(h,j),i] · sinc(x_i/h + j), sinc(z) = sin(πz)/(πz), for every step
-/// size h in <see cref="KanLayerOptions.SincSteps"/> and the integer shifts j whose centers −j·h fall in
+/// size h in <see cref="SincKanOptions.SincSteps"/> and the integer shifts j whose centers −j·h fall in
 /// [GridMin, GridMax] (at least one per step). Whittaker–Shannon interpolation at several resolutions, with a linear
 /// skip for the trend sinc cannot carry.
 /// </summary>
 public sealed class SincKanLayer : KanLayer
 {
+    // A distinct name: TorchSharp maps a module's members by name, so a property hiding KanLayer.Options would collide.
+    private SincKanOptions BasisOptions => (SincKanOptions)Options;
+
     private readonly SincBasis.Step[] steps;
     private readonly Tensor inverse_steps; // (S, 1): 1/h per step size
     private readonly Tensor shifts;       // (K, 1): j per basis
@@ -18,12 +21,12 @@ public sealed class SincKanLayer : KanLayer
     private Parameter skip_weight;
     private Parameter bias;
 
-    internal SincKanLayer(int inFeatures, int outFeatures, KanLayerOptions options)
+    internal SincKanLayer(int inFeatures, int outFeatures, SincKanOptions options)
         : this(inFeatures, outFeatures, options, SincBasis.Steps(options))
     {
     }
 
-    private SincKanLayer(int inFeatures, int outFeatures, KanLayerOptions options, SincBasis.Step[] steps)
+    private SincKanLayer(int inFeatures, int outFeatures, SincKanOptions options, SincBasis.Step[] steps)
         : base(nameof(SincKanLayer), inFeatures, outFeatures, steps.Sum(s => s.Count), options)
     {
         using var scope = NewDisposeScope();

@@ -24,7 +24,7 @@ public sealed record QuantumKanNetworkOptions
     public QuantumFieldEmbeddingOptions Embedding { get; init; } = new()
     {
         Modes = 32,
-        Extractor = new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 2 },
+        Extractor = new ChebyshevKanOptions { Degree = 2 },
     };
 
     /// <summary>
@@ -57,17 +57,17 @@ public sealed record QuantumKanNetworkOptions
     public int[] SemanticWidths { get; init; } = [64];
 
     /// <summary>The semantic layers' KAN basis. Default B-spline, G = 5, k = 3.</summary>
-    public KanLayerOptions Semantic { get; init; } = new() { Basis = KanBasis.BSpline };
+    public KanLayerOptions Semantic { get; init; } = new BSplineKanOptions();
 
     /// <summary>The classification head's KAN basis (one KAN layer to the logits). Default B-spline, G = 5, k = 3.</summary>
-    public KanLayerOptions Head { get; init; } = new() { Basis = KanBasis.BSpline };
+    public KanLayerOptions Head { get; init; } = new BSplineKanOptions();
 
     /// <summary>
     /// The reconstruction decoder's KAN basis (one layer from the representation back to the standardized input features).
     /// Default piecewise linear: the decoder only serves the auxiliary task, so the cheapest basis keeps it from dominating
     /// the step time when inputs are wide.
     /// </summary>
-    public KanLayerOptions Decoder { get; init; } = new() { Basis = KanBasis.PiecewiseLinear };
+    public KanLayerOptions Decoder { get; init; } = new PiecewiseLinearKanOptions();
 
     /// <summary>Whether to put LayerNorm between the semantic layers and before the head. Default true.</summary>
     public bool LayerNorm { get; init; } = true;

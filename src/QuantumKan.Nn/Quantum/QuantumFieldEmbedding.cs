@@ -121,7 +121,7 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
     {
         if (!SharesExtractorBasis(x))
             return (alpha_extractor.call(x), beta_extractor.call(x), gamma_extractor.call(x));
-        var basis = ChebyshevKanLayer.Evaluate(x, Options.Extractor.Degree);        // (B, K + 1, D), contiguous
+        var basis = ChebyshevKanLayer.Evaluate(x, ((ChebyshevKanOptions)Options.Extractor).Degree); // (B, K + 1, D), contiguous
         var flat = basis.view(basis.shape[0], -1);                                   // (B, (K + 1)·D)
         return (Contract(flat, alpha_extractor), Contract(flat, beta_extractor), Contract(flat, gamma_extractor));
     }
@@ -130,7 +130,7 @@ public sealed class QuantumFieldEmbedding : nn.Module<Tensor, Tensor>
     // another basis, or a dtype/device mismatch, which the layers report with a clear error) takes the layers' own path.
     private bool SharesExtractorBasis(Tensor x)
     {
-        if (Options.HiddenWidths.Length != 0 || Options.Extractor.Basis != KanBasis.Chebyshev)
+        if (Options.HiddenWidths.Length != 0 || Options.Extractor is not ChebyshevKanOptions)
             return false;
         var coefficients = alpha_extractor.Layers[0].Coefficients;
         return x.dtype == coefficients.dtype && x.device_type == coefficients.device_type && x.device_index == coefficients.device_index;

@@ -24,7 +24,7 @@ public sealed record QuantumFieldEmbeddingOptions
     public double BetaMax { get; init; } = 2.0;
 
     /// <summary>The KAN layers that extract α, β and γ. Default Chebyshev of degree 8 (on tanh-squashed inputs).</summary>
-    public KanLayerOptions Extractor { get; init; } = new() { Basis = KanBasis.Chebyshev, Degree = 8 };
+    public KanLayerOptions Extractor { get; init; } = new ChebyshevKanOptions { Degree = 8 };
 
     /// <summary>Hidden widths of each extractor between the input and the M outputs. Default none (one KAN layer).</summary>
     public int[] HiddenWidths { get; init; } = [];

@@ -30,7 +30,7 @@ public sealed class OnnxParityTests : IDisposable
     {
         Modes = 6,
         ReferenceStates = 4,
-        Extractor = extractor ?? new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 3 },
+        Extractor = extractor ?? new ChebyshevKanOptions { Degree = 3 },
         HiddenWidths = hidden ?? [],
         LayerNormBetween = normsBetween,
     };
@@ -41,7 +41,15 @@ public sealed class OnnxParityTests : IDisposable
     [MemberData(nameof(Bases))]
     public void PooledModel_EveryKanBasis_MatchesTorchSharp(KanBasis basis)
     {
-        var layer = new KanLayerOptions { Basis = basis, GridSize = 4, SplineOrder = 3, Degree = 4, Harmonics = 3, SincSteps = [1.0, 0.5] };
+        var layer = KanLayerOptions.For(basis) switch
+        {
+            BSplineKanOptions o => o with { GridSize = 4, SplineOrder = 3 },
+            KanGridOptions o => o with { GridSize = 4 },
+            ChebyshevKanOptions o => o with { Degree = 4 },
+            FourierKanOptions o => o with { Harmonics = 3 },
+            SincKanOptions o => o with { SincSteps = [1.0, 0.5] },
+            var o => o,
+        };
         var options = new QuantumKanNetworkOptions
         {
             Encoder = FrameEncoderOptions.None,
@@ -89,7 +97,12 @@ public sealed class OnnxParityTests : IDisposable
             Encoder = new FrameEncoderOptions
             {
                 Kind = kind, Channels = [6, 8, 10], Kernel = 5, KanKernel = 3, Pooling = pooling, Inference = inference, CropFrames = 24,
-                SubtractClipMean = subtractClipMean, KanFilter = new KanLayerOptions { Basis = filterBasis, Degree = 3, GridSize = 4 },
+                SubtractClipMean = subtractClipMean, KanFilter = KanLayerOptions.For(filterBasis) switch
+                {
+                    ChebyshevKanOptions o => o with { Degree = 3 },
+                    KanGridOptions o => o with { GridSize = 4 },
+                    var o => o,
+                },
             },
             Embedding = SmallEmbedding(),
             SemanticWidths = [10],

@@ -12,7 +12,7 @@ public sealed class BSplineGridUpdateTests
     public void UpdateGrid_OnInRangeData_MovesTheGridButKeepsTheOutputWithinOnePercent(bool standaloneScaler)
     {
         manual_seed(21);
-        using var layer = (BSplineKanLayer)KanLayer.Create(4, 3, new KanLayerOptions { Basis = KanBasis.BSpline, StandaloneSplineScaler = standaloneScaler });
+        using var layer = (BSplineKanLayer)KanLayer.Create(4, 3, new BSplineKanOptions { StandaloneSplineScaler = standaloneScaler });
         using var noGrad = no_grad();
         SetSmoothEdges(layer);
         if (standaloneScaler)
@@ -37,7 +37,7 @@ public sealed class BSplineGridUpdateTests
         // Data spanning the grid with gridEps = 1 rebuilds (almost) the same knots, so any spline, however rough,
         // must come back: this pins the refit itself, independent of how well a new grid can approximate.
         manual_seed(22);
-        using var layer = (BSplineKanLayer)KanLayer.Create(4, 3, new KanLayerOptions { Basis = KanBasis.BSpline });
+        using var layer = (BSplineKanLayer)KanLayer.Create(4, 3, new BSplineKanOptions());
         using var noGrad = no_grad();
         var x = cat([full(1, 4, -0.99f), rand(3000, 4) * 1.98f - 0.99f, full(1, 4, 0.99f)]);
         var before = layer.forward(x);
@@ -50,7 +50,7 @@ public sealed class BSplineGridUpdateTests
     public void UpdateGrid_PlacesInteriorKnotsAtDataQuantiles_WhenGridEpsIsZero()
     {
         manual_seed(4);
-        using var layer = (BSplineKanLayer)KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 4, SplineOrder = 2 });
+        using var layer = (BSplineKanLayer)KanLayer.Create(1, 1, new BSplineKanOptions { GridSize = 4, SplineOrder = 2 });
         var x = arange(0, 101, dtype: ScalarType.Float32).pow(2).div(10000).unsqueeze(1); // 0 … 1, dense near 0
         layer.UpdateGrid(x, gridEps: 0);
         var knots = layer.Grid.squeeze(0).contiguous().data<float>().ToArray();            // 2 + 5 + 2 knots
@@ -65,7 +65,7 @@ public sealed class BSplineGridUpdateTests
     [Fact]
     public void UpdateGrid_RejectsNonFiniteOrTooFewRows()
     {
-        using var layer = (BSplineKanLayer)KanLayer.Create(2, 1, new KanLayerOptions());
+        using var layer = (BSplineKanLayer)KanLayer.Create(2, 1, new BSplineKanOptions());
         Assert.Throws<ArgumentException>(() => layer.UpdateGrid(tensor(new float[] { 0, float.NaN, 1, 2 }).view(2, 2)));
         Assert.Throws<ArgumentException>(() => layer.UpdateGrid(zeros(1, 2)));
         Assert.Throws<ArgumentException>(() => layer.UpdateGrid(zeros(5, 3)));
@@ -76,7 +76,7 @@ public sealed class BSplineGridUpdateTests
     public void NetworkUpdateGrids_AdaptsEveryBSplineLayer_AndKeepsTheNetworkFunction()
     {
         manual_seed(8);
-        using var network = new KanNetwork([3, 5, 2], new KanLayerOptions { Basis = KanBasis.BSpline });
+        using var network = new KanNetwork([3, 5, 2], new BSplineKanOptions());
         using var noGrad = no_grad();
         foreach (var layer in network.Layers)
             SetSmoothEdges((BSplineKanLayer)layer);

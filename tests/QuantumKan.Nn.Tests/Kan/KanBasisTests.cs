@@ -10,7 +10,7 @@ public sealed class KanBasisTests
     [Fact]
     public void BSpline_BasesSumToOne_InsideGrid()
     {
-        using var layer = KanLayer.Create(3, 2, new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = 7, SplineOrder = 3 });
+        using var layer = KanLayer.Create(3, 2, new BSplineKanOptions { GridSize = 7, SplineOrder = 3 });
         layer.to(ScalarType.Float64);
         var x = cat([linspace(-1, 1, 401, dtype: ScalarType.Float64)[..^1], rand(400, dtype: ScalarType.Float64) * 2 - 1])
             .unsqueeze(1).expand(-1, 3).contiguous();                      // [−1, 1): every knot and random points
@@ -22,7 +22,7 @@ public sealed class KanBasisTests
     public void BSpline_BasisMatchesRecursiveCoxDeBoor()
     {
         const int gridSize = 4, order = 3;
-        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.BSpline, GridSize = gridSize, SplineOrder = order, GridMin = -2, GridMax = 1 });
+        using var layer = KanLayer.Create(1, 1, new BSplineKanOptions { GridSize = gridSize, SplineOrder = order, GridMin = -2, GridMax = 1 });
         layer.to(ScalarType.Float64);
         double h = 3.0 / gridSize;
         var knots = Enumerable.Range(-order, gridSize + 2 * order + 1).Select(j => -2 + j * h).ToArray();
@@ -41,7 +41,7 @@ public sealed class KanBasisTests
     public void Chebyshev_BasisEqualsCosOfKArccos_InsideOpenInterval()
     {
         const int degree = 9;
-        using var layer = KanLayer.Create(2, 1, new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = degree });
+        using var layer = KanLayer.Create(2, 1, new ChebyshevKanOptions { Degree = degree });
         layer.to(ScalarType.Float64);
         var t = linspace(-0.999, 0.999, 201, dtype: ScalarType.Float64);
         var x = t.atanh().unsqueeze(1).expand(-1, 2).contiguous();          // tanh(x) = t
@@ -59,7 +59,7 @@ public sealed class KanBasisTests
     public void Fourier_BasisIsCosinesThenSines()
     {
         const int harmonics = 4;
-        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.Fourier, Harmonics = harmonics });
+        using var layer = KanLayer.Create(1, 1, new FourierKanOptions { Harmonics = harmonics });
         layer.to(ScalarType.Float64);
         var x = linspace(-5, 5, 101, dtype: ScalarType.Float64);
         var values = layer.ExpandBasis(x.unsqueeze(1)).contiguous().data<double>().ToArray();
@@ -77,7 +77,7 @@ public sealed class KanBasisTests
     [Fact]
     public void Rbf_BasisIsGaussianBumpsOfTheLayerNormedInput()
     {
-        using var layer = KanLayer.Create(4, 1, new KanLayerOptions { Basis = KanBasis.Rbf, GridSize = 4, GridMin = -2, GridMax = 2 });
+        using var layer = KanLayer.Create(4, 1, new RbfKanOptions { GridSize = 4, GridMin = -2, GridMax = 2 });
         layer.to(ScalarType.Float64);
         var x = tensor(new double[] { 0.5, -1.0, 3.0, 2.0 }).unsqueeze(0);  // mean 1.125, population std ≈ 1.4307
         var values = layer.ExpandBasis(x).contiguous().data<double>().ToArray();
@@ -97,7 +97,7 @@ public sealed class KanBasisTests
     [Fact]
     public void Sinc_BasisIsShiftedSincsAtEveryStep()
     {
-        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [1.0, 0.5], GridMin = -1, GridMax = 1 });
+        using var layer = KanLayer.Create(1, 1, new SincKanOptions { SincSteps = [1.0, 0.5], GridMin = -1, GridMax = 1 });
         layer.to(ScalarType.Float64);
         Assert.Equal(3 + 5, layer.BasisSize); // centers −1, 0, 1 at h = 1 and −1 … 1 by 0.5 at h = 0.5
         var x = linspace(-3, 3, 61, dtype: ScalarType.Float64);
@@ -119,7 +119,7 @@ public sealed class KanBasisTests
     public void Sinc_InputDerivativeIsExactAtAndNearTheCenters()
     {
         // At a center z = 0, sin(πz)/(πz) and its textbook derivative are 0/0; near it they lose all accuracy.
-        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [0.5], GridMin = -1, GridMax = 1 });
+        using var layer = KanLayer.Create(1, 1, new SincKanOptions { SincSteps = [0.5], GridMin = -1, GridMax = 1 });
         layer.to(ScalarType.Float64);
         double[] points = [-1, -0.5, 0, 0.5, 1, 1e-9, -3e-7, 0.5 + 1e-8, 0.26, -0.74, 2.3];
         var x = tensor(points).unsqueeze(1).requires_grad_(true);
@@ -168,7 +168,7 @@ public sealed class KanBasisTests
     [Fact]
     public void PiecewiseLinear_HatsInterpolateLinearlyAndSumToOneEverywhere()
     {
-        using var layer = KanLayer.Create(1, 1, new KanLayerOptions { Basis = KanBasis.PiecewiseLinear, GridSize = 4, GridMin = 0, GridMax = 2 });
+        using var layer = KanLayer.Create(1, 1, new PiecewiseLinearKanOptions { GridSize = 4, GridMin = 0, GridMax = 2 });
         layer.to(ScalarType.Float64);
         var x = linspace(-1, 3, 81, dtype: ScalarType.Float64);
         var values = layer.ExpandBasis(x.unsqueeze(1)).contiguous().data<double>().ToArray();

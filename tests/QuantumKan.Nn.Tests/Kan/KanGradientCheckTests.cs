@@ -14,13 +14,13 @@ public sealed class KanGradientCheckTests
     /// <summary>The code paths the defaults do not take: autograd through order-1 splines, order 2, a single sinc step, RBF without LayerNorm.</summary>
     public static TheoryData<string, KanLayerOptions> OtherPaths() => new()
     {
-        { "linear B-spline", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 1, GridSize = 4 } },
-        { "quadratic B-spline, no scaler", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 2, StandaloneSplineScaler = false } },
-        { "quintic B-spline", new KanLayerOptions { Basis = KanBasis.BSpline, SplineOrder = 5, GridSize = 3, GridMin = -2, GridMax = 2 } },
-        { "one sinc step", new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [0.25] } },
-        { "RBF without LayerNorm", new KanLayerOptions { Basis = KanBasis.Rbf, RbfLayerNorm = false } },
-        { "Chebyshev degree 1", new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 1 } },
-        { "one harmonic", new KanLayerOptions { Basis = KanBasis.Fourier, Harmonics = 1 } },
+        { "linear B-spline", new BSplineKanOptions { SplineOrder = 1, GridSize = 4 } },
+        { "quadratic B-spline, no scaler", new BSplineKanOptions { SplineOrder = 2, StandaloneSplineScaler = false } },
+        { "quintic B-spline", new BSplineKanOptions { SplineOrder = 5, GridSize = 3, GridMin = -2, GridMax = 2 } },
+        { "one sinc step", new SincKanOptions { SincSteps = [0.25] } },
+        { "RBF without LayerNorm", new RbfKanOptions { RbfLayerNorm = false } },
+        { "Chebyshev degree 1", new ChebyshevKanOptions { Degree = 1 } },
+        { "one harmonic", new FourierKanOptions { Harmonics = 1 } },
     };
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class KanGradientCheckTests
     public void Backward_MatchesFiniteDifferences_AfterAGridUpdate()
     {
         manual_seed(12);
-        using var layer = (BSplineKanLayer)KanLayer.Create(3, 2, new KanLayerOptions());
+        using var layer = (BSplineKanLayer)KanLayer.Create(3, 2, new BSplineKanOptions());
         layer.UpdateGrid(randn(500, 3) * 0.6, gridEps: 0.1);     // non-uniform knots
         CheckAgainstFiniteDifferences(layer.Options, layer);
     }

@@ -13,12 +13,12 @@ public sealed class KanNetworkTests
         var options = KanVariants.Options(basis);
         using var layer = KanLayer.Create(3, 2, options);
         Assert.Equal(basis, layer.Basis);
-        int expected = basis switch
+        int expected = options switch
         {
-            KanBasis.BSpline => options.GridSize + options.SplineOrder,
-            KanBasis.Chebyshev => options.Degree + 1,
-            KanBasis.Fourier => 2 * options.Harmonics,
-            KanBasis.Rbf or KanBasis.PiecewiseLinear => options.GridSize + 1,
+            BSplineKanOptions o => o.GridSize + o.SplineOrder,
+            ChebyshevKanOptions o => o.Degree + 1,
+            FourierKanOptions o => 2 * o.Harmonics,
+            KanGridOptions o => o.GridSize + 1, // RBF, piecewise linear
             _ => 8, // sinc: 3 shifts at h = 1 and 5 at h = 0.5 over [−1, 1]
         };
         Assert.Equal(expected, layer.BasisSize);
@@ -68,7 +68,7 @@ public sealed class KanNetworkTests
     public void RegularizationLoss_IsEfficientKansL1PlusEntropy_SummedOverLayers()
     {
         manual_seed(8);
-        using var network = new KanNetwork([2, 3, 1], new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 2 });
+        using var network = new KanNetwork([2, 3, 1], new ChebyshevKanOptions { Degree = 2 });
         double expected = 0;
         foreach (var layer in network.Layers)
         {
@@ -87,7 +87,7 @@ public sealed class KanNetworkTests
     [Fact]
     public void RegularizationLoss_StaysFiniteWhenEveryCoefficientIsZero()
     {
-        using var layer = KanLayer.Create(3, 2, new KanLayerOptions { Basis = KanBasis.Fourier });
+        using var layer = KanLayer.Create(3, 2, new FourierKanOptions());
         using (no_grad())
             layer.Coefficients.zero_();
         var loss = layer.RegularizationLoss();
@@ -99,8 +99,8 @@ public sealed class KanNetworkTests
     [Fact]
     public void LayerNormBetween_AddsANormAfterEveryHiddenLayer()
     {
-        using var plain = new KanNetwork([4, 6, 5, 2], new KanLayerOptions());
-        using var normed = new KanNetwork([4, 6, 5, 2], new KanLayerOptions(), layerNormBetween: true);
+        using var plain = new KanNetwork([4, 6, 5, 2], new BSplineKanOptions());
+        using var normed = new KanNetwork([4, 6, 5, 2], new BSplineKanOptions(), layerNormBetween: true);
         Assert.Equal(3, normed.Layers.Count);
         Assert.Equal(plain.parameters().Count() + 4, normed.parameters().Count()); // weight and bias of 2 norms
     }

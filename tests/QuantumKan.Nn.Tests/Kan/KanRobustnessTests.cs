@@ -15,7 +15,7 @@ public sealed class KanRobustnessTests
         using var layer = KanLayer.Create(4, 3, options);
         // ±1e4, the grid ends, the extended-knot ends of the B-spline (±1.6 for G = 5, k = 3), 0 and ±1 exactly;
         // ±10 saturates tanh to exactly ±1 in float32 (where acos would have an infinite derivative).
-        float[] probes = [1e4f, -1e4f, (float)options.GridMin, (float)options.GridMax, -2.2f, 2.2f, 0f, 1f, -1f, 10f, -10f, 1e-7f];
+        float[] probes = [1e4f, -1e4f, (float)((options as KanGridRangeOptions)?.GridMin ?? -1), (float)((options as KanGridRangeOptions)?.GridMax ?? 1), -2.2f, 2.2f, 0f, 1f, -1f, 10f, -10f, 1e-7f];
         var x = tensor(probes).view(-1, 4).requires_grad_(true);            // (3, 4)
         var y = layer.forward(x);
         Assert.True(isfinite(y).all().item<bool>(), $"{basis}: non-finite output");
@@ -47,10 +47,10 @@ public sealed class KanRobustnessTests
     {
         var options = field switch
         {
-            "GridSize" => new KanLayerOptions { GridSize = value },
-            "SplineOrder" => new KanLayerOptions { SplineOrder = value },
-            "Degree" => new KanLayerOptions { Degree = value },
-            _ => new KanLayerOptions { Harmonics = value },
+            "GridSize" => new BSplineKanOptions { GridSize = value },
+            "SplineOrder" => new BSplineKanOptions { SplineOrder = value },
+            "Degree" => new ChebyshevKanOptions { Degree = value },
+            _ => (KanLayerOptions)new FourierKanOptions { Harmonics = value },
         };
         var error = Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, options));
         Assert.Contains(field, error.Message);
@@ -59,13 +59,13 @@ public sealed class KanRobustnessTests
     [Fact]
     public void Create_RejectsEmptyOrInvertedRangesAndBadSteps()
     {
-        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new KanLayerOptions { GridMin = 1, GridMax = 1 }));
-        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new KanLayerOptions { GridMin = double.NaN }));
-        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [] }));
-        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [1, -0.5] }));
-        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new KanLayerOptions { GridEps = 1.5 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => KanLayer.Create(0, 2, new KanLayerOptions()));
-        Assert.Throws<ArgumentException>(() => new KanNetwork([3], new KanLayerOptions()));
-        Assert.Throws<ArgumentException>(() => new KanNetwork([3, 0, 1], new KanLayerOptions()));
+        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new BSplineKanOptions { GridMin = 1, GridMax = 1 }));
+        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new BSplineKanOptions { GridMin = double.NaN }));
+        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new SincKanOptions { SincSteps = [] }));
+        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new SincKanOptions { SincSteps = [1, -0.5] }));
+        Assert.Throws<ArgumentException>(() => KanLayer.Create(2, 2, new BSplineKanOptions { GridEps = 1.5 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KanLayer.Create(0, 2, new BSplineKanOptions()));
+        Assert.Throws<ArgumentException>(() => new KanNetwork([3], new BSplineKanOptions()));
+        Assert.Throws<ArgumentException>(() => new KanNetwork([3, 0, 1], new BSplineKanOptions()));
     }
 }

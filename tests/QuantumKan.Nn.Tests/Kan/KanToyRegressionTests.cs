@@ -19,13 +19,13 @@ public sealed class KanToyRegressionTests(ITestOutputHelper output)
 
     public static TheoryData<ToyRun> Runs() => new()
     {
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.BSpline }, Hidden: 5, Steps: 1500, LearningRate: 0.03, TrainingPoints: 2048),
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.Chebyshev, Degree = 5 }, Hidden: 5, Steps: 3000, LearningRate: 0.03, TrainingPoints: 2048),
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.Fourier, Harmonics = 5 }, Hidden: 5, Steps: 2000, LearningRate: 0.03, TrainingPoints: 2048),
-        // A LayerNorm over the two raw coordinates would map every point to (±1, ∓1); see KanLayerOptions.RbfLayerNorm.
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.Rbf, GridSize = 10, GridMin = -2, GridMax = 2, RbfLayerNorm = false }, Hidden: 5, Steps: 2000, LearningRate: 0.03, TrainingPoints: 2048),
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.Sinc, SincSteps = [1.0, 0.5], GridMin = -2, GridMax = 2 }, Hidden: 8, Steps: 1200, LearningRate: 0.02, TrainingPoints: 2048),
-        new ToyRun(new KanLayerOptions { Basis = KanBasis.PiecewiseLinear, GridSize = 40, GridMin = -2, GridMax = 2 }, Hidden: 2, Steps: 2000, LearningRate: 0.01, TrainingPoints: 4096),
+        new ToyRun(new BSplineKanOptions(), Hidden: 5, Steps: 1500, LearningRate: 0.03, TrainingPoints: 2048),
+        new ToyRun(new ChebyshevKanOptions { Degree = 5 }, Hidden: 5, Steps: 3000, LearningRate: 0.03, TrainingPoints: 2048),
+        new ToyRun(new FourierKanOptions { Harmonics = 5 }, Hidden: 5, Steps: 2000, LearningRate: 0.03, TrainingPoints: 2048),
+        // A LayerNorm over the two raw coordinates would map every point to (±1, ∓1); see RbfKanOptions.RbfLayerNorm.
+        new ToyRun(new RbfKanOptions { GridSize = 10, GridMin = -2, GridMax = 2, RbfLayerNorm = false }, Hidden: 5, Steps: 2000, LearningRate: 0.03, TrainingPoints: 2048),
+        new ToyRun(new SincKanOptions { SincSteps = [1.0, 0.5], GridMin = -2, GridMax = 2 }, Hidden: 8, Steps: 1200, LearningRate: 0.02, TrainingPoints: 2048),
+        new ToyRun(new PiecewiseLinearKanOptions { GridSize = 40, GridMin = -2, GridMax = 2 }, Hidden: 2, Steps: 2000, LearningRate: 0.01, TrainingPoints: 4096),
     };
 
     [Theory]

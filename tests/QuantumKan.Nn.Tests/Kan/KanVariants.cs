@@ -15,5 +15,5 @@ public static class KanVariants
         return data;
     }
 
-    public static KanLayerOptions Options(KanBasis basis) => new() { Basis = basis };
+    public static KanLayerOptions Options(KanBasis basis) => KanLayerOptions.For(basis);
 }

@@ -19,7 +19,7 @@ public class QuantumFieldEmbeddingTests
     {
         var options = new QuantumFieldEmbeddingOptions();
         Assert.Equal(KanBasis.Chebyshev, options.Extractor.Basis);
-        Assert.Equal(8, options.Extractor.Degree);
+        Assert.Equal(8, Assert.IsType<ChebyshevKanOptions>(options.Extractor).Degree);
         using var module = Create();
         var layers = module.modules().OfType<KanLayer>().ToArray();
         Assert.Equal(3, layers.Length); // α, β and γ extractors, one layer each

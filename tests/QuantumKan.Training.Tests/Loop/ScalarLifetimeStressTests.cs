@@ -35,8 +35,8 @@ public class ScalarLifetimeStressTests
         {
             Embedding = new QuantumKanNetworkOptions().Embedding with { Modes = 4, ReferenceStates = 2 },
             SemanticWidths = [8],
-            Semantic = new KanLayerOptions { Basis = basis },
-            Head = new KanLayerOptions { Basis = basis },
+            Semantic = KanLayerOptions.For(basis),
+            Head = KanLayerOptions.For(basis),
         };
         var network = TorchRuntime.Seeded(5, () => new QuantumKanNetwork(12, 3, options));
         var trainerOptions = new TrainerOptions
@@ -53,7 +53,7 @@ public class ScalarLifetimeStressTests
         // Tiny tensors make each native call short, so a Scalar left to the finalizer is exposed for a larger share of
         // the time: this is where the race shows (bench's scalar-race: `t + 1` failed 7 times in 50,000 calls). Every
         // KAN basis forward and backward, the quantum embedding's sampling and fidelities, the losses and the AdamW step.
-        var layers = Enum.GetValues<KanBasis>().Select(b => TorchRuntime.Seeded(1, () => KanLayer.Create(3, 2, new KanLayerOptions { Basis = b }))).ToArray();
+        var layers = Enum.GetValues<KanBasis>().Select(b => TorchRuntime.Seeded(1, () => KanLayer.Create(3, 2, KanLayerOptions.For(b)))).ToArray();
         var parameters = layers.SelectMany(l => l.parameters()).ToArray();
         using var optimizer = optim.AdamW(parameters, lr: 1e-3, weight_decay: 0.01);
         var grid = new WavefunctionGrid();
