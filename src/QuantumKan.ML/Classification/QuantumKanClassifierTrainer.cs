@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Quantum;
@@ -12,9 +13,11 @@ namespace QuantumKan.ML.Classification;
 /// Trains a QuantumKan classifier: quantum field embedding → state representation → KAN layers, with the multi-task
 /// loss (classification + reconstruction + fidelity contrastive + L2 + normalization) and AdamW with warmup and cosine.
 /// Created by <c>mlContext.MulticlassClassification.Trainers.QuantumKan(...)</c> or
-/// <c>mlContext.MultiLabelClassification().Trainers.QuantumKan(...)</c>.
+/// <c>mlContext.MultiLabelClassification().Trainers.QuantumKan(...)</c>. Like ML.NET's own trainers it is an
+/// <see cref="ITrainerEstimator{TTransformer, TModel}"/>: its <see cref="Info"/> describes it, and the fitted
+/// transformer is an <see cref="ISingleFeaturePredictionTransformer{TModel}"/> whose model is the classifier itself.
 /// </summary>
-public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifierTransformer>
+public sealed class QuantumKanClassifierTrainer : ITrainerEstimator<QuantumKanClassifierTransformer, IQuantumKanClassifier>
 {
     private readonly IHost _host;
 
@@ -31,6 +34,14 @@ public sealed class QuantumKanClassifierTrainer : IEstimator<QuantumKanClassifie
 
     /// <summary>Multi-label or multiclass.</summary>
     public ClassificationTask Task { get; }
+
+    /// <summary>
+    /// What ML.NET's tooling reads about this trainer: it needs no normalizer (the network standardizes its input with
+    /// the training set's mean and deviation), wants no caching (Fit reads the data once into its own store), validates
+    /// (on the given validation rows, or a held-out <see cref="QuantumKanClassifierOptions.ValidationFraction"/>), and continues
+    /// training a fitted model (<see cref="Fit(IDataView, QuantumKanClassifierTransformer?)"/>).
+    /// </summary>
+    public TrainerInfo Info { get; } = MlNetInternals.NewTrainerInfo(normalization: false, caching: false, supportValidation: true, supportIncrementalTraining: true);
 
     /// <summary>The options (shared, not copied: changes before Fit take effect).</summary>
     public QuantumKanClassifierOptions Options { get; }

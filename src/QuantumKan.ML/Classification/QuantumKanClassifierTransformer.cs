@@ -18,10 +18,11 @@ namespace QuantumKan.ML.Classification;
 /// A trained QuantumKan classifier. Adds <c>Score</c> (per-class probabilities), <c>PredictedLabel</c> (a key for
 /// multiclass, a Boolean vector for multi-label) and <c>Embedding</c> (the quantum state's [α | β | γ]). Saved with
 /// <c>mlContext.Model.Save</c> together with its full training checkpoint (weights, AdamW state, schedule position,
-/// counters, RNG state), so a loaded model can be trained further from where it stopped.
+/// counters, RNG state), so a loaded model can be trained further from where it stopped. As ML.NET's prediction
+/// transformers do, it names its feature column and exposes its model (<see cref="Model"/>, the classifier itself).
 /// </summary>
 [PersistableTransformer(Kind, version: 1)]
-public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase, IClipClassifier
+public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase, IClipClassifier, ISingleFeaturePredictionTransformer<IQuantumKanClassifier>
 {
     internal const string Kind = "QuantumKan.Classifier";
 
@@ -60,6 +61,20 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
 
     /// <summary>Per-epoch training losses (each component) and validation metrics.</summary>
     public IReadOnlyList<EpochSummary> TrainingHistory { get; }
+
+    /// <summary>The column the model reads: the pooled features, or for a frame model the log-mel frames.</summary>
+    public string FeatureColumnName => Columns.Features;
+
+    /// <summary>
+    /// The feature column's type: a vector of <see cref="FeatureCount"/> Single, or for a frame model a vector of Single
+    /// of any length (a whole number of frames of <see cref="FeatureCount"/> mel bands).
+    /// </summary>
+    public DataViewType FeatureColumnType => ReadsFrames
+        ? new VectorDataViewType(NumberDataViewType.Single)
+        : new VectorDataViewType(NumberDataViewType.Single, FeatureCount);
+
+    /// <summary>The trained classifier: this transformer, as the engine-neutral <see cref="IQuantumKanClassifier"/>.</summary>
+    public IQuantumKanClassifier Model => this;
 
     /// <summary>The network architecture.</summary>
     public QuantumKanNetworkOptions NetworkOptions => _network.Options;

@@ -9,7 +9,7 @@ namespace QuantumKan.ML.Persistence;
 /// The single, isolated reflection bridge to the ML.NET 6.0.0 members that a third-party transformer needs in order to
 /// persist itself but that ML.NET keeps internal: <c>ModelSaveContext.SetVersionInfo/Writer/SaveString/SaveBinaryStream</c>,
 /// the whole <c>ModelLoadContext</c> type, <c>VersionInfo</c>, loadable-class registration in the
-/// <see cref="ComponentCatalog"/>, and the <see cref="SchemaShape.Column"/> constructor.
+/// <see cref="ComponentCatalog"/>, and the <see cref="SchemaShape.Column"/> and <see cref="TrainerInfo"/> constructors.
 /// <para>
 /// Everything is resolved once, eagerly, in the static constructor: if an ML.NET update renames one of these members,
 /// the first use fails with a <see cref="MlNetCompatibilityException"/> that names the member, rather than later in
@@ -65,6 +65,11 @@ internal static class MlNetInternals
     private static readonly ConstructorInfo SchemaShapeColumnCtor = typeof(SchemaShape.Column).GetConstructor(Instance, null,
         [typeof(string), typeof(SchemaShape.Column.VectorKind), typeof(DataViewType), typeof(bool), typeof(SchemaShape)], null)
         ?? throw Missing("SchemaShape.Column..ctor");
+
+    // TrainerInfo: ML.NET builds it only for its own trainers; the constructor is internal.
+    private static readonly ConstructorInfo TrainerInfoCtor = typeof(TrainerInfo).GetConstructor(Instance, null,
+        [typeof(bool), typeof(bool), typeof(bool), typeof(bool), typeof(bool), typeof(bool)], null)
+        ?? throw Missing("TrainerInfo..ctor(normalization, calibration, caching, supportValid, supportIncrementalTrain, supportTest)");
 
     // Catalogs (mlContext.Transforms etc.) hold their environment behind the internal IInternalCatalog interface.
     private static readonly PropertyInfo CatalogEnvironment =
@@ -136,6 +141,10 @@ internal static class MlNetInternals
 
     internal static SchemaShape.Column NewSchemaShapeColumn(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)SchemaShapeColumnCtor.Invoke([name, kind, itemType, isKey, annotations]);
+
+    /// <summary>A <see cref="TrainerInfo"/> for a trainer that needs no calibration and takes no test set.</summary>
+    internal static TrainerInfo NewTrainerInfo(bool normalization, bool caching, bool supportValidation, bool supportIncrementalTraining) =>
+        (TrainerInfo)TrainerInfoCtor.Invoke([normalization, false, caching, supportValidation, supportIncrementalTraining, false]);
 
     private static object? Invoke(MethodInfo method, object target, params object?[] args)
     {

@@ -3,6 +3,11 @@ namespace QuantumKan.Training.Metrics;
 /// <summary>
 /// Metrics of a single-label (multiclass) classifier over a whole evaluation set: accuracy, macro-F1 and log-loss,
 /// computed from logits <c>[rows, classCount]</c> and true class indices.
+/// <para>
+/// Kept rather than ML.NET's <c>MulticlassClassification.Evaluate</c>: the training loop scores tensors with no
+/// IDataView (QuantumKan.Training does not reference ML.NET), and ML.NET reports no macro-F1; on the same scores, accuracy,
+/// log-loss and the confusion counts equal ML.NET's (MulticlassMetricsAgreementTests).
+/// </para>
 /// </summary>
 public static class MulticlassEvaluation
 {

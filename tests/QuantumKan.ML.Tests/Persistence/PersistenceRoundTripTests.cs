@@ -83,6 +83,9 @@ public class PersistenceRoundTripTests
         var (code, lines) = RunHost("load-unregistered", path);
         Assert.NotEqual(0, code);
         Assert.Contains(lines, l => l.Contains("mlContext.RegisterQuantumKan()"));
+        // As the README says: ML.NET's own message is on top, the hint is the innermost exception's.
+        Assert.StartsWith("ERROR InvalidOperationException: Error during class instantiation", lines.First(l => l.StartsWith("ERROR")));
+        Assert.Contains(ModelPersistence.RegistrationHint, lines.Last(l => l.StartsWith("INNER")));
     }
 
     [Fact]
