@@ -74,17 +74,16 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
     internal string ResolvePath(string path) =>
         Options.BaseDirectory is { } dir && !Path.IsPathRooted(path) ? Path.Combine(dir, path) : path;
 
-    private sealed class Mapper : BoundRowMapper
+    private sealed class Mapper : SingleColumnMapper
     {
         private readonly LoadAudioTransformer _parent;
-        private readonly DataViewSchema.Column _input;
         private readonly bool _isPath;
 
-        public Mapper(LoadAudioTransformer parent, DataViewSchema schema) : base(schema)
+        public Mapper(LoadAudioTransformer parent, DataViewSchema schema)
+            : base(schema, RequireColumn(schema, parent.Options.InputColumnName, "Text (a WAV path) or a vector of Byte (WAV file bytes)", IsAudioSource))
         {
             _parent = parent;
-            _input = RequireColumn(schema, parent.Options.InputColumnName, "Text (a WAV path) or a vector of Byte (WAV file bytes)", IsAudioSource);
-            _isPath = _input.Type is TextDataViewType;
+            _isPath = Input.Type is TextDataViewType;
             var annotations = new DataViewSchema.Annotations.Builder();
             int rate = parent.Options.SampleRate;
             annotations.Add(SampleRateAnnotation, NumberDataViewType.Int32, (ref int value) => value = rate);
@@ -96,18 +95,13 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
 
         public override IReadOnlyList<OutputColumn> Outputs { get; }
 
-        public override IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> isOutputActive) => [_input];
-
-        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, out Action? disposer)
+        protected override Delegate CreateGetter(DataViewRow input)
         {
-            disposer = null;
-            if (!isOutputActive(0))
-                return [null];
-            string column = _input.Name;
+            string column = Input.Name;
             Func<float[]> load;
             if (_isPath)
             {
-                var getPath = input.GetGetter<ReadOnlyMemory<char>>(_input);
+                var getPath = input.GetGetter<ReadOnlyMemory<char>>(Input);
                 ReadOnlyMemory<char> path = default;
                 load = () =>
                 {
@@ -118,7 +112,7 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
             }
             else
             {
-                var getBytes = input.GetGetter<VBuffer<byte>>(_input);
+                var getBytes = input.GetGetter<VBuffer<byte>>(Input);
                 VBuffer<byte> bytes = default;
                 load = () =>
                 {
@@ -131,12 +125,9 @@ public sealed class LoadAudioTransformer : QuantumKanTransformerBase
             var cache = new PerRowCache<float[]>(input, load);
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
             {
-                var samples = cache.Get();
-                var editor = VBufferEditor.Create(ref dst, samples.Length);
-                samples.CopyTo(editor.Values);
-                dst = editor.Commit();
+                Write(ref dst, cache.Get());
             };
-            return [getter];
+            return getter;
         }
     }
 }

@@ -66,25 +66,24 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
 
     internal static bool IsSampleVector(DataViewType type) => type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single;
 
-    private sealed class Mapper : BoundRowMapper
+    private sealed class Mapper : SingleColumnMapper
     {
         private readonly MelSpectrogramTransformer _parent;
-        private readonly DataViewSchema.Column _input;
 
-        public Mapper(MelSpectrogramTransformer parent, DataViewSchema schema) : base(schema)
+        public Mapper(MelSpectrogramTransformer parent, DataViewSchema schema)
+            : base(schema, RequireColumn(schema, parent.Options.InputColumnName, $"a vector of Single (mono samples at {parent.Options.SampleRate} Hz)", IsSampleVector))
         {
             _parent = parent;
             var options = parent.Options;
-            _input = RequireColumn(schema, options.InputColumnName, $"a vector of Single (mono samples at {options.SampleRate} Hz)", IsSampleVector);
             // LoadAudio labels its output with its rate: catch a pipeline that feeds 22.05 kHz audio to a 16 kHz front end.
-            var rateAnnotation = _input.Annotations.Schema.GetColumnOrNull(LoadAudioTransformer.SampleRateAnnotation);
+            var rateAnnotation = Input.Annotations.Schema.GetColumnOrNull(LoadAudioTransformer.SampleRateAnnotation);
             if (rateAnnotation is { Type: var t } && t == NumberDataViewType.Int32)
             {
                 int rate = 0;
-                _input.Annotations.GetValue(LoadAudioTransformer.SampleRateAnnotation, ref rate);
+                Input.Annotations.GetValue(LoadAudioTransformer.SampleRateAnnotation, ref rate);
                 if (rate != options.SampleRate)
                     throw new ArgumentOutOfRangeException(nameof(schema),
-                        $"Input column '{_input.Name}' holds audio at {rate} Hz; MelSpectrogram expects {options.SampleRate} Hz (set LoadAudio's sampleRate to match).");
+                        $"Input column '{Input.Name}' holds audio at {rate} Hz; MelSpectrogram expects {options.SampleRate} Hz (set LoadAudio's sampleRate to match).");
             }
             DataViewSchema.Annotations? annotations = null;
             if (options.Layout == FeatureLayout.Frames)
@@ -99,17 +98,12 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
 
         public override IReadOnlyList<OutputColumn> Outputs { get; }
 
-        public override IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> isOutputActive) => [_input];
-
-        public override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, out Action? disposer)
+        protected override Delegate CreateGetter(DataViewRow input)
         {
-            disposer = null;
-            if (!isOutputActive(0))
-                return [null];
-            var getSamples = input.GetGetter<VBuffer<float>>(_input);
+            var getSamples = input.GetGetter<VBuffer<float>>(Input);
             VBuffer<float> samples = default;
             var featurizer = _parent.Featurizer;
-            string column = _input.Name;
+            string column = Input.Name;
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
             {
                 getSamples(ref samples);
@@ -123,11 +117,9 @@ public sealed class MelSpectrogramTransformer : QuantumKanTransformerBase
                 {
                     throw new AudioFormatException($"<column '{column}', row {input.Position}>", QuantumKan.Core.ExceptionText.ForUser(ex), ex);
                 }
-                var editor = VBufferEditor.Create(ref dst, features.Length);
-                features.CopyTo(editor.Values);
-                dst = editor.Commit();
+                Write(ref dst, features);
             };
-            return [getter];
+            return getter;
         }
     }
 }

@@ -74,3 +74,32 @@ internal sealed class PerRowCache<T>(DataViewRow input, Func<T> compute)
         return _value;
     }
 }
+
+/// <summary>
+/// A mapper that reads one input column and appends one output column (the audio transforms' shape): the dependency
+/// and activity plumbing is here, subclasses make the one getter.
+/// </summary>
+internal abstract class SingleColumnMapper(DataViewSchema inputSchema, DataViewSchema.Column input) : BoundRowMapper(inputSchema)
+{
+    /// <summary>The input column the output is computed from.</summary>
+    protected DataViewSchema.Column Input { get; } = input;
+
+    public sealed override IEnumerable<DataViewSchema.Column> GetDependencies(Func<int, bool> isOutputActive) => [Input];
+
+    public sealed override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isOutputActive, out Action? disposer)
+    {
+        disposer = null;
+        return [isOutputActive(0) ? CreateGetter(input) : null];
+    }
+
+    /// <summary>The output's getter over the current row of <paramref name="input"/>.</summary>
+    protected abstract Delegate CreateGetter(DataViewRow input);
+
+    /// <summary>Writes <paramref name="values"/> into <paramref name="dst"/>, reusing its buffer.</summary>
+    protected static void Write(ref VBuffer<float> dst, ReadOnlySpan<float> values)
+    {
+        var editor = VBufferEditor.Create(ref dst, values.Length);
+        values.CopyTo(editor.Values);
+        dst = editor.Commit();
+    }
+}
