@@ -14,3 +14,6 @@ printf '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0
 dotnet restore "$scratch/scratch.csproj" -v q >/dev/null
 cache=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
 echo "Microsoft.ML.TorchSharp 0.24.0 depends on: $(grep -o '<dependency id="TorchSharp[^/]*' "${cache%/}/microsoft.ml.torchsharp/0.24.0/microsoft.ml.torchsharp.nuspec" | sed 's/<dependency //' | sort -u | tr '\n' ' ')"
+
+# Sep 0.18.0 and Sylvan.Data.Csv 1.4.4 on the CSV inputs QuantumKan.Data must reject or line-number (a file-based app).
+dotnet run CsvLibraryProbe.cs

@@ -9,7 +9,8 @@ public readonly record struct CsvRecord(IReadOnlyList<string> Fields, int LineNu
 /// A strict RFC 4180 reader: comma-separated fields, double-quoted fields that may hold commas, quotes (doubled) and
 /// line breaks, CRLF/LF/CR line ends, an optional UTF-8 BOM; blank lines are skipped. Written by hand because ML.NET's
 /// TextLoader turns malformed rows into missing values without saying where, and the data set errors here must name
-/// the line a record starts on.
+/// the line a record starts on. Kept rather than Sep 0.18 or Sylvan.Data.Csv 1.4.4 because Sep accepts misplaced and
+/// unclosed quotes silently and Sylvan numbers records rather than physical lines (<c>bench/deps/CsvLibraryProbe.cs</c>).
 /// </summary>
 public static class CsvRecordReader
 {

@@ -34,39 +34,62 @@ internal sealed class ProgressDisplay(CliConsole console)
     {
         var clock = Stopwatch.StartNew();
         T result;
+        // The whole title on a line of its own (the bar's row may have room for only the start of it); a terminal's
+        // lines go through Spectre, which wraps them between words at the terminal's width.
+        Action<string> writeLine = console.IsInteractive ? console.Ansi.WriteLine : console.Out.WriteLine;
+        writeLine($"{title} ...");
         if (console.IsInteractive)
         {
+            var layout = ProgressLayout.For(console.Ansi.Profile.Width);
             result = new Progress(console.Ansi) { AutoClear = false, HideCompleted = false }
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                    new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(layout.Columns())
                 .Start(context =>
                 {
-                    var task = context.AddTask(Markup.Escape(title), maxValue: Math.Max(total, 1));
-                    var value = work(new BarStep(task, title, console));
-                    task.Value = task.MaxValue;
-                    task.StopTask();
+                    var step = new BarStep(context.AddTask(Markup.Escape(title), maxValue: Math.Max(total, 1)), title, layout, console);
+                    var value = work(step);
+                    step.Finish();
                     return value;
                 });
         }
         else
         {
-            console.Out.WriteLine($"{title} ...");
             result = work(new PlainStep(console.Out, total, plainPercentages));
         }
-        console.Out.WriteLine($"{title}: done in {Durations.Format(clock.Elapsed)}.");
+        writeLine($"{title}: done in {Durations.Format(clock.Elapsed)}.");
         return result;
     }
 
-    private sealed class BarStep(ProgressTask task, string title, CliConsole console) : IStepProgress
+    private sealed class BarStep : IStepProgress
     {
-        public void SetTotal(double total) => task.MaxValue = Math.Max(total, 1);
+        private readonly ProgressTask _task;
+        private readonly string _title;
+        private readonly ProgressLayout _layout;
+        private readonly CliConsole _console;
 
-        public void SetDone(double done) => task.Value = Math.Min(done, task.MaxValue);
+        public BarStep(ProgressTask task, string title, ProgressLayout layout, CliConsole console)
+        {
+            (_task, _title, _layout, _console) = (task, title, layout, console);
+            SetStatus("");
+        }
 
-        public void SetStatus(string status) => task.Description = $"{Markup.Escape(title)} [grey]{Markup.Escape(status)}[/]";
+        public void SetTotal(double total) => _task.MaxValue = Math.Max(total, 1);
+
+        public void SetDone(double done) => _task.Value = Math.Min(done, _task.MaxValue);
+
+        public void SetStatus(string status)
+        {
+            var (title, shownStatus) = _layout.FitDescription(_title, status);
+            _task.Description = shownStatus.Length == 0 ? Markup.Escape(title) : $"{Markup.Escape(title)}  [grey]{Markup.Escape(shownStatus)}[/]";
+        }
 
         // Spectre's live display redraws the bars below lines written through the same console.
-        public void Log(string line) => console.Ansi.WriteLine(line);
+        public void Log(string line) => _console.Ansi.WriteLine(line);
+
+        public void Finish()
+        {
+            _task.Value = _task.MaxValue;
+            _task.StopTask();
+        }
     }
 
     private sealed class PlainStep(TextWriter output, double total, bool percentages) : IStepProgress

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using QuantumKan.Training.Loop;
 using QuantumKan.Training.Model;
 
@@ -32,12 +33,13 @@ internal sealed class TrainingProgressView(IStepProgress step, int epochs, int e
                 _seenThisEpoch += s.Examples;
                 step.SetDone((double)s.Epoch * examplesPerEpoch + _seenThisEpoch);
                 if (s.Losses.TryGetValue(LossComponents.Total, out var loss))
-                    step.SetStatus($"epoch {s.Epoch + 1}/{epochs}, loss {loss:F3}");
+                    step.SetStatus($"epoch {s.Epoch + 1}/{epochs} loss {loss:F3}");
                 if (s.Skipped)
                     step.Log($"  step {s.GlobalStep} skipped: {s.SkipReason}");
                 break;
             case EpochReport e:
-                step.Log(DescribeEpoch(e.Summary, epochs));
+                foreach (var line in DescribeEpoch(e.Summary, epochs))
+                    step.Log(line);
                 if (_pendingStop is not null)
                 {
                     step.Log(_pendingStop);
@@ -66,18 +68,55 @@ internal sealed class TrainingProgressView(IStepProgress step, int epochs, int e
             : $"  resumed from {start.ResumedFrom}{where}";
     }
 
-    /// <summary>One line per epoch, e.g. "epoch  3/30  loss 0.812 (cls 0.301 audio 0.912 quantum 0.201 norm 0.000)  val mAP 0.874 …".</summary>
-    public static string DescribeEpoch(EpochSummary s, int epochs)
+    /// <summary>The widest line <see cref="DescribeEpoch"/> writes: an 80-column terminal shows each one unwrapped.</summary>
+    public const int EpochLineWidth = 80;
+
+    /// <summary>
+    /// What an epoch leaves in the output, e.g. "  epoch  3/30  loss 0.812 (cls 0.301 audio 0.912 quantum 0.201 norm 0.000)"
+    /// and the validation metrics ("val mAP 0.874 …") on the same line when it stays within <see cref="EpochLineWidth"/>
+    /// columns, else on lines of their own indented under the loss.
+    /// </summary>
+    public static IReadOnlyList<string> DescribeEpoch(EpochSummary s, int epochs)
     {
         var losses = s.TrainingLosses;
-        string parts = string.Join(" ", losses.Where(kv => kv.Key != LossComponents.Total).Select(kv => $"{ShortName(kv.Key)} {Number(kv.Value)}"));
-        string line = $"  epoch {(s.Epoch + 1).ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}  " +
-                      $"loss {Number(losses.GetValueOrDefault(LossComponents.Total))} ({parts})";
+        var parts = losses.Where(kv => kv.Key != LossComponents.Total).Select(kv => $"{ShortName(kv.Key)} {Number(kv.Value)}").ToList();
+        if (parts.Count > 0)
+        {
+            parts[0] = "(" + parts[0];
+            parts[^1] += ")";
+        }
+        string head = $"  epoch {(s.Epoch + 1).ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}  ";
+        // Groups are set two spaces apart, the words of a group one space apart; a line breaks between words only
+        // where the next one would pass the width.
+        List<IReadOnlyList<string>> groups = [[$"loss {Number(losses.GetValueOrDefault(LossComponents.Total))}", .. parts]];
         if (s.ValidationMetrics is { Count: > 0 } metrics)
-            line += "  val " + string.Join(" ", MetricOrder.Where(metrics.ContainsKey).Select(m => $"{MetricLabel(m)} {metrics[m]:F3}"));
+            groups.Add(MetricOrder.Where(metrics.ContainsKey).Select((m, i) => $"{(i == 0 ? "val " : "")}{MetricLabel(m)} {metrics[m]:F3}").ToArray());
         if (s.SkippedSteps > 0)
-            line += $"  ({s.SkippedSteps} steps skipped)";
-        return line;
+            groups.Add([$"({s.SkippedSteps} steps skipped)"]);
+        return Wrap(head, groups, EpochLineWidth);
+    }
+
+    private static List<string> Wrap(string head, IEnumerable<IReadOnlyList<string>> groups, int width)
+    {
+        var lines = new List<string>();
+        string indent = new(' ', head.Length);
+        var line = new StringBuilder(head);
+        bool lineHasWords = false;
+        foreach (var group in groups)
+            for (int i = 0; i < group.Count; i++)
+            {
+                string separator = !lineHasWords ? "" : i == 0 ? "  " : " ";
+                if (lineHasWords && line.Length + separator.Length + group[i].Length > width)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear().Append(indent);
+                    separator = "";
+                }
+                line.Append(separator).Append(group[i]);
+                lineHasWords = true;
+            }
+        lines.Add(line.ToString());
+        return lines;
     }
 
     private static readonly string[] MetricOrder =
