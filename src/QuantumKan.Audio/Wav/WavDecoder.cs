@@ -74,6 +74,12 @@ public static class WavDecoder
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sampleRate, 0);
         using var reader = WavMonoReader.Open(path, options);
+        return ReadMono(reader, sampleRate, path);
+    }
+
+    /// <summary>Reads the rest of an opened file as <see cref="DecodeMono"/> does.</summary>
+    internal static float[] ReadMono(WavMonoReader reader, int sampleRate, string path)
+    {
         var resampler = reader.Info.SampleRate == sampleRate
             ? null
             : Resampling.SincResampler.Get(reader.Info.SampleRate, sampleRate).CreateStream(reader.FrameCount);

@@ -141,6 +141,29 @@ public class StreamedFeaturizationTests
     private static string Describe(LogMelOptions o) =>
         $"{o.Layout} {o.OutputScale} top_db {o.TopDb} {o.SampleRate} Hz n_fft {o.FftSize} hop {o.HopLength} mels {o.MelBands} center {o.Center} {o.PadMode}";
 
+    [Theory]
+    [InlineData(AudioFrontEnd.WholeClipSeconds - 1)]
+    [InlineData(AudioFrontEnd.WholeClipSeconds + 1)]
+    public void FeaturizeFile_ReadsShortClipsWhole_AndStreamsLongOnes_WithTheSameFeatures(int seconds)
+    {
+        // Either side of the threshold: FeaturizeFile (whole below it, streamed above) equals featurizing the decoded
+        // signal, and equals the streamed path run directly.
+        const int rate = 8000;
+        var path = WriteClip(new Random(seconds), rate, 2, WavSampleFormat.Pcm16, seconds * rate);
+        try
+        {
+            var frontEnd = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3 });
+            var expected = frontEnd.Mel.Featurize(frontEnd.Signal.Read(path));
+            AssertBitIdentical(expected, frontEnd.FeaturizeFile(path), $"{seconds} s");
+            using var reader = WavMonoReader.Open(path);
+            AssertBitIdentical(expected, StreamedFeaturization.Featurize(frontEnd.Mel, reader), $"{seconds} s, streamed");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static string WriteClip(Random random, int rate, int channels, WavSampleFormat format, int length)
     {
         var data = new float[channels][];
