@@ -46,8 +46,8 @@ internal sealed record EvaluationResult(
 }
 
 /// <summary>
-/// The <c>evaluate</c> recipe: run the saved pipeline (the same LoadAudio → MelSpectrogram → classifier that
-/// PredictionEngine uses) over every clip of the set, then compute the metrics over the whole set at once.
+/// The <c>evaluate</c> recipe: score every clip of the set with the saved model (its own front end, streamed, then
+/// its scorer: the scores the pipeline's PredictionEngine gives), then compute the metrics over the whole set at once.
 /// </summary>
 internal static class EvaluationWorkflow
 {
@@ -67,31 +67,21 @@ internal static class EvaluationWorkflow
             set.MultiHot(i).CopyTo(targets, i * classes);
 
         var embeddings = new List<float[]>();
-        new ProgressDisplay(console).Run($"Scoring {set.Clips.Count} clips with the saved pipeline", set.Clips.Count, step =>
+        new ProgressDisplay(console).Run($"Scoring {set.Clips.Count} clips with the saved model", set.Clips.Count, step =>
         {
-            var scored = model.Chain.Transform(model.Context.Data.LoadLabeledAudio(set));
-            var column = scored.Schema[AudioClassifier.ScoreColumn];
-            var embeddingColumn = model.Scorer.EmbeddingColumnName is { } name ? scored.Schema.GetColumnOrNull(name) : null;
-            using var cursor = scored.GetRowCursor(embeddingColumn is { } e ? [column, e] : [column]);
-            var getScores = cursor.GetGetter<VBuffer<float>>(column);
-            var getEmbedding = embeddingColumn is { } ec ? cursor.GetGetter<VBuffer<float>>(ec) : null;
-            VBuffer<float> buffer = default, embeddingBuffer = default;
-            int row = 0;
-            while (cursor.MoveNext())
+            // The model's own front end, streamed, then its scorer (AudioClassifier.Predict): the pipeline's scores bit
+            // for bit, without a whole clip in memory.
+            bool keepEmbeddings = model.Scorer.EmbeddingColumnName is not null;
+            for (int row = 0; row < set.Clips.Count; row++)
             {
                 console.Cancellation.ThrowIfCancellationRequested();
-                getScores(ref buffer);
-                int k = row * classes;
-                foreach (var v in buffer.DenseValues())
-                    scores[k++] = v;
-                if (getEmbedding is not null)
-                {
-                    getEmbedding(ref embeddingBuffer);
-                    embeddings.Add(embeddingBuffer.DenseValues().ToArray());
-                }
-                step.SetDone(++row);
+                var (clipScores, embedding) = model.Predict(set.Clips[row].Path);
+                clipScores.CopyTo(scores, row * classes);
+                if (keepEmbeddings)
+                    embeddings.Add(embedding);
+                step.SetDone(row + 1);
             }
-            return row;
+            return set.Clips.Count;
         });
 
         var multiLabel = MultiLabelEvaluation.Evaluate(scores, targets, classes);
