@@ -114,11 +114,14 @@ public class ScalarLifetimeStressTests
         var collector = new Thread(() =>
         {
             // Gen-0 collections back to back, as bench's scalar-race reproducer: a Scalar made for a native call is
-            // collected (and its finalizer queued) within microseconds of becoming unreachable.
+            // collected (and its finalizer queued) within microseconds of becoming unreachable. Each collection yields
+            // the core once: without it, on 2 cores, the collector could starve the training thread for many minutes
+            // (a CI run sat 15 minutes in this class; other runs took 1–5).
             while (!stop.IsCancellationRequested)
             {
                 GC.Collect(0);
                 Interlocked.Increment(ref collections);
+                Thread.Yield();
             }
         }) { IsBackground = true };
         collector.Start();
