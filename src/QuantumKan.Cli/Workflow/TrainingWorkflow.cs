@@ -119,8 +119,8 @@ internal static class TrainingWorkflow
             ContinueFrom = plan.ContinueFrom,
         });
         // The library's recipe, one step at a time under the console's progress display.
-        using var train = Featurize(display, "Featurizing training clips", trainSet, run, plan.CacheDirectory);
-        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, run, plan.CacheDirectory);
+        using var train = Featurize(display, "Featurizing training clips", trainSet, run);
+        using var validation = validationSet is null ? null : Featurize(display, "Featurizing validation clips", validationSet, run);
         var data = run.Prepare(trainSet, train, validation, line => console.Out.WriteLine(line));
         int epochs = plan.Training.Epochs;
         var model = display.Run(run.Describe(data), (double)epochs * data.TrainClips,
@@ -137,14 +137,14 @@ internal static class TrainingWorkflow
     }
 
     /// <summary>Featurizes a set into the cache (only clips that are new or changed) with a progress display.</summary>
-    public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, AudioClassifierTraining run, string cacheDirectory)
+    public static CachedFeatureSource Featurize(ProgressDisplay display, string title, LabeledAudioSet set, AudioClassifierTraining run)
     {
         return display.Run($"{title} ({set.Clips.Count})", set.Clips.Count, step =>
         {
             var source = run.Featurize(set, new Progress(step));
             var report = source.View.Report;
             if (report.Reused > 0)
-                step.Log($"  reused the cached features of {report.Reused} clip(s) in {cacheDirectory}");
+                step.Log($"  reused the cached features of {report.Reused} clip(s) in {run.Options.CacheDirectory}");
             if (report.DiscardedReason is { } reason)
                 step.Log($"  rebuilt the feature cache: {reason}");
             return source;

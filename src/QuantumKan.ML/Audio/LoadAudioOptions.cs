@@ -35,16 +35,6 @@ public sealed record LoadAudioOptions
     /// <summary>Sample rate in Hz of the output; clips at other rates are resampled (Hann-windowed sinc, torchaudio's default). Default 16000.</summary>
     public int SampleRate { get; init; } = 16_000;
 
-    /// <summary>The options as version 1 of the LoadAudio state saved them (flat channel and decoder fields), for models saved before <see cref="Signal"/>.</summary>
-    internal sealed record Version1(string OutputColumnName, string InputColumnName, int SampleRate, int Channel, string? BaseDirectory,
-        TruncationPolicy Truncation, long MaxFileBytes, BadClipPolicy OnBadClip)
-    {
-        public LoadAudioOptions Upgrade() => new()
-        {
-            OutputColumnName = OutputColumnName, InputColumnName = InputColumnName, SampleRate = SampleRate, BaseDirectory = BaseDirectory,
-            OnBadClip = OnBadClip, Signal = new SignalOptions { Channel = Channel, Truncation = Truncation, MaxFileBytes = MaxFileBytes },
-        };
-    }
 
     /// <summary>Folder that relative paths are resolved against; null means the current directory. Default null.</summary>
     public string? BaseDirectory { get; init; }
@@ -72,5 +62,16 @@ public sealed record LoadAudioOptions
         Signal.Validate();
         if (!Enum.IsDefined(OnBadClip))
             throw new ArgumentOutOfRangeException(nameof(OnBadClip), OnBadClip, "Unknown bad-clip policy.");
+    }
+
+    /// <summary>The options as version 1 of the LoadAudio state saved them (flat channel and decoder fields), for models saved before <see cref="Signal"/>.</summary>
+    internal sealed record Version1(string OutputColumnName, string InputColumnName, int SampleRate, int Channel, string? BaseDirectory,
+        TruncationPolicy Truncation, long MaxFileBytes, BadClipPolicy OnBadClip)
+    {
+        public LoadAudioOptions Upgrade() => new()
+        {
+            OutputColumnName = OutputColumnName, InputColumnName = InputColumnName, SampleRate = SampleRate, BaseDirectory = BaseDirectory,
+            OnBadClip = OnBadClip, Signal = new SignalOptions { Channel = Channel, Truncation = Truncation, MaxFileBytes = MaxFileBytes },
+        };
     }
 }

@@ -166,6 +166,10 @@ public sealed class AudioClassifierTraining
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(trainFeatures);
+        if (trainFeatures.LabelSize != train.Vocabulary.Count || validationFeatures is { } v && v.LabelSize != train.Vocabulary.Count)
+            throw new ArgumentException(
+                $"The training set has {train.Vocabulary.Count} classes, but its features carry {trainFeatures.LabelSize} labels" +
+                (validationFeatures is null ? "." : $" and the validation features {validationFeatures.LabelSize}."), nameof(validationFeatures));
         IFeatureSource trainSource = trainFeatures;
         IFeatureSource? validationSource = validationFeatures;
         FrameClips? trainFrames = Network.Encoder.IsEnabled ? trainFeatures.AsFrameClips() : null;
