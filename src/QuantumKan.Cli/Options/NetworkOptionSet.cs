@@ -56,6 +56,12 @@ internal sealed class NetworkOptionSet
         DefaultValueFactory = _ => Defaults.ClassifierHead,
     };
 
+    public Option<HeadInput> HeadInput { get; } = new("--head-input")
+    {
+        Description = "What the QuantumKan head's KAN layers read: State (the quantum state's representation only), or StateAndClip (the state and, through a skip connection, the clip vector).",
+        DefaultValueFactory = _ => Defaults.HeadInput,
+    };
+
     public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
 
     public Option<int> FrequencyMaskWidth { get; } = new Option<int>("--freq-mask-width") { Description = "Widest frequency mask, in mel bands.", DefaultValueFactory = _ => Defaults.Augmentation.FrequencyMaskWidth }.InRange(0, 4096);
@@ -144,7 +150,7 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
             TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
@@ -196,6 +202,7 @@ internal sealed class NetworkOptionSet
                     : KanLayerOptions.For(extractorBasis),
             },
             ClassifierHead = r.GetValue(ClassifierHead),
+            HeadInput = r.GetValue(HeadInput),
             SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),

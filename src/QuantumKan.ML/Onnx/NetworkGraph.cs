@@ -94,7 +94,9 @@ internal sealed class NetworkGraph
         var state = Embed(clip);
         string logits;
         if (_network.Options.ClassifierHead == ClassifierHead.QuantumKan)
-            logits = Classify(Represent(state));
+            logits = Classify(_network.Options.HeadInput == HeadInput.StateAndClip
+                ? _g.Concat(1, Represent(state), baselineInput)
+                : Represent(state));
         else
             logits = BaselineHead(baselineInput);
         var scores = _multiclass ? _g.Op("Softmax", [logits], OnnxGraphBuilder.Attr("axis", 1L)) : _g.Sigmoid(logits);

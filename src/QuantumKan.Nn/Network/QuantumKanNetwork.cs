@@ -67,7 +67,8 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         }
         embedding = new QuantumFieldEmbedding(clipWidth, Options.Embedding);
         RepresentationSize = 4 * embedding.Modes + Options.Embedding.ReferenceStates;
-        int[] widths = [RepresentationSize, .. Options.SemanticWidths];
+        HeadInputSize = RepresentationSize + (Options.HeadInput == HeadInput.StateAndClip ? clipWidth : 0);
+        int[] widths = [HeadInputSize, .. Options.SemanticWidths];
         semantic = new KanNetwork(widths, Options.Semantic, Options.LayerNorm);
         head_norm = Options.LayerNorm ? nn.LayerNorm(widths[^1]) : null;
         head = KanLayer.Create(widths[^1], classes, Options.Head);
@@ -125,6 +126,12 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Width of the representation built from the quantum state, 4M + K.</summary>
     public int RepresentationSize { get; }
 
+    /// <summary>
+    /// Width of what the semantic KAN layers read: <see cref="RepresentationSize"/>, plus the clip vector's width with
+    /// <see cref="HeadInput.StateAndClip"/>.
+    /// </summary>
+    public int HeadInputSize { get; }
+
     /// <summary>The quantum field embedding (for similarity search and the quantum losses).</summary>
     public QuantumFieldEmbedding Embedding => embedding;
 
@@ -159,7 +166,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         var clip = ClipVector(standardizedFrames ?? features, lengths, out var target, standardizedFrames is not null); // (B, D')
         var state = embedding.Encode(clip);                    // α, β, γ: (B, M)
         var representation = Represent(state);                 // (B, 4M + K)
-        var logits = baseline_head is null ? Classify(representation) : Logits(clip, target, state); // (B, C)
+        var logits = baseline_head is null ? Classify(representation, HeadClip(clip, target)) : Logits(clip, target, state); // (B, C)
         var reconstruction = decoder.call(representation);     // (B, D) or (B, 2M)
         return new NetworkOutputs(logits, state, representation, reconstruction, target);
     }
@@ -223,14 +230,18 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
 
-    // The QuantumKan head reads the state; a baseline head reads the clip vector (standardized features on the pooled path).
+    // The QuantumKan head reads the state (and, with HeadInput.StateAndClip, the clip vector); a baseline head reads the
+    // clip vector. On the pooled path the clip vector the heads see is the standardized features.
     private Tensor Logits(Tensor clip, Tensor target, CoherentStateParameters state) => baseline_head is null
-        ? Classify(Represent(state))
+        ? Classify(Represent(state), HeadClip(clip, target))
         : baseline_head.call(frame_encoder is null ? target : clip);
 
-    private Tensor Classify(Tensor representation)
+    private Tensor? HeadClip(Tensor clip, Tensor target) =>
+        Options.HeadInput == HeadInput.StateAndClip ? (frame_encoder is null ? target : clip) : null;
+
+    private Tensor Classify(Tensor representation, Tensor? clip)
     {
-        var h = semantic.call(representation);
+        var h = semantic.call(clip is null ? representation : cat([representation, clip], 1));
         if (head_norm is not null)
             h = head_norm.call(h);
         return head.call(h);

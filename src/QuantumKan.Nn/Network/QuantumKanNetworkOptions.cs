@@ -50,6 +50,16 @@ public sealed record QuantumKanNetworkOptions
     /// </summary>
     public ClassifierHead ClassifierHead { get; init; } = ClassifierHead.QuantumKan;
 
+    /// <summary>
+    /// What the <see cref="ClassifierHead.QuantumKan"/> head's semantic KAN layers read. Default
+    /// <see cref="HeadInput.State"/>: only the representation built from the quantum state (the original design).
+    /// <see cref="HeadInput.StateAndClip"/> adds a skip connection: the clip vector (the encoder's, or the standardized
+    /// features) is concatenated to the state's representation, so the KAN layers see what the bounded embedding
+    /// compresses away as well as the state. The embedding and the reconstruction decoder are unchanged. Models saved
+    /// before this option existed load as <see cref="HeadInput.State"/>.
+    /// </summary>
+    public HeadInput HeadInput { get; init; } = HeadInput.State;
+
     /// <summary>Hidden width of the <see cref="ClassifierHead.Mlp"/> baseline head. Default 128.</summary>
     public int MlpHiddenWidth { get; init; } = 128;
 
@@ -100,6 +110,8 @@ public sealed record QuantumKanNetworkOptions
             throw new ArgumentOutOfRangeException(nameof(SemanticWidths), string.Join(", ", SemanticWidths), "Semantic widths must be at least 1.");
         if (!Enum.IsDefined(ClassifierHead))
             throw new ArgumentOutOfRangeException(nameof(ClassifierHead), ClassifierHead, "Not a classifier head.");
+        if (!Enum.IsDefined(HeadInput))
+            throw new ArgumentOutOfRangeException(nameof(HeadInput), HeadInput, "Not a head input.");
         if (MlpHiddenWidth < 1)
             throw new ArgumentOutOfRangeException(nameof(MlpHiddenWidth), MlpHiddenWidth, "Must be at least 1.");
         Semantic.Validate();
@@ -123,6 +135,16 @@ public enum ClassifierHead
 
     /// <summary>Linear → ReLU → linear on the clip vector (a baseline).</summary>
     Mlp,
+}
+
+/// <summary>What the <see cref="ClassifierHead.QuantumKan"/> head's semantic KAN layers read.</summary>
+public enum HeadInput
+{
+    /// <summary>The representation built from the quantum state, width 4M + K.</summary>
+    State,
+
+    /// <summary>The state's representation and the clip vector, concatenated: width 4M + K + D'.</summary>
+    StateAndClip,
 }
 
 /// <summary>The fidelity the multi-task contrastive loss sees.</summary>

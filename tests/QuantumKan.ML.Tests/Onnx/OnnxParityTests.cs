@@ -108,7 +108,34 @@ public sealed class OnnxParityTests : IDisposable
             SemanticWidths = [10],
         };
         var model = OnnxTestModels.Classifier(bands, 5, options, seed: 20 + (int)kind * 3 + (int)pooling);
-        using var onnx = OnnxTestModels.Export(model, _directory, $"frames-{kind}-{pooling}-{inference}");
+        AssertFrameParity(model, $"frames-{kind}-{pooling}-{inference}", bands, subtractClipMean);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HeadInputStateAndClip_PooledAndFrames_MatchesTorchSharp(bool frames)
+    {
+        const int width = 12;
+        var options = new QuantumKanNetworkOptions
+        {
+            Encoder = frames
+                ? new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [6, 8], Kernel = 5, CropFrames = 24 }
+                : FrameEncoderOptions.None,
+            Embedding = SmallEmbedding(),
+            SemanticWidths = [10],
+            HeadInput = HeadInput.StateAndClip,
+        };
+        var model = OnnxTestModels.Classifier(width, 4, options, seed: 41);
+        if (frames)
+            AssertFrameParity(model, "frames-state-and-clip", width, subtractClipMean: false);
+        else
+            AssertParity(model, "pooled-state-and-clip", rows: 8, featureWidth: width);
+    }
+
+    private void AssertFrameParity(QuantumKanClassifierTransformer model, string name, int bands, bool subtractClipMean)
+    {
+        using var onnx = OnnxTestModels.Export(model, _directory, name);
         Assert.True(onnx.ReadsFrames);
         var random = new Random(7);
         double worstScore = 0, worstEmbedding = 0;
@@ -125,7 +152,7 @@ public sealed class OnnxParityTests : IDisposable
             worstScore = Math.Max(worstScore, OnnxTestModels.MaxDifference(expectedScores, scores));
             worstEmbedding = Math.Max(worstEmbedding, OnnxTestModels.MaxDifference(expectedEmbedding, embedding, angleStart: 2 * expectedEmbedding.Length / 3));
         }
-        _output.WriteLine($"{kind}/{pooling}/{inference}: max |Δscore| {worstScore:E2}, max |Δembedding| {worstEmbedding:E2}");
+        _output.WriteLine($"{name}: max |Δscore| {worstScore:E2}, max |Δembedding| {worstEmbedding:E2}");
         Assert.True(worstScore <= Tolerance, $"scores differ by {worstScore:E3}");
         Assert.True(worstEmbedding <= Tolerance, $"embedding differs by {worstEmbedding:E3}");
     }
