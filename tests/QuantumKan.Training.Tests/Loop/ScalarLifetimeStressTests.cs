@@ -62,9 +62,13 @@ public class ScalarLifetimeStressTests
         using var generator = new torch.Generator(5);
         int failures = 0, iterations = 0;
         string? firstFailure = null;
+        // At most 1,500 iterations or 40 seconds: alone the loop takes about 20 s on 2 cores, but each forced gen-0
+        // collection costs more as the process's older heap grows, so late in a full test run the same iterations took
+        // minutes. 1,500 iterations found 7 failures on the old code; a floor keeps the bounded run meaningful.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         RunUnderForcedCollections(() =>
         {
-            for (iterations = 0; iterations < 1500; iterations++)
+            for (iterations = 0; iterations < 1500 && (iterations < MinimumIterations || clock.Elapsed < TimeSpan.FromSeconds(40)); iterations++)
             {
                 using var scope = NewDisposeScope();
                 try
@@ -93,6 +97,9 @@ public class ScalarLifetimeStressTests
         });
         Assert.True(failures == 0, $"{failures} of {iterations} iterations failed a native call; the first: {firstFailure}");
     }
+
+    // The loop runs at least this many iterations whatever the clock says.
+    private const int MinimumIterations = 200;
 
     private readonly ReportLog Log = new();
 
