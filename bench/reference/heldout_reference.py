@@ -4,6 +4,7 @@ bench/datasets/recorded-sounds.sh): what ordinary models reach on the project's 
 frame-level encoder has to clear.
 
   /usr/bin/python3 bench/reference/heldout_reference.py --data ROOT [--threads 2] [--epochs 25] [--seed 1]
+      [--models linear,mlp,cnn] [--crop-frames 101] [--whole-clip]
 
 Front end (as the project's, see featurize.py / reference_bench.py): torchaudio.load -> mono -> Resample to 16 kHz ->
 MelSpectrogram(n_fft 512, hop 160, 64 mels, htk, power 2) -> ln(x + 1e-6); each mel band standardized with the train
@@ -177,8 +178,11 @@ def patches(logmel):
 
 
 @torch.no_grad()
-def cnn_scores(net, clips, multilabel, batch=256):
+def cnn_scores(net, clips, multilabel, batch=256, whole_clip=False):
     net.eval()
+    if whole_clip:  # each clip at once (global pooling), clips shorter than a crop tiled to one
+        return torch.cat([probabilities(net(patches(m)[:, None] if m.shape[1] <= PATCH else m[None, None]), multilabel)
+                          for m in clips]).numpy()
     all_patches, owner = [], []
     for i, m in enumerate(clips):
         p = patches(m)
@@ -217,15 +221,16 @@ def train_cnn(data, multilabel, classes, args):
             optimizer.step()
             scheduler.step()
             total += loss.item() * len(idx)
-        val = metric(cnn_scores(net, val_x, multilabel), val_y.numpy(), multilabel)
+        val = metric(cnn_scores(net, val_x, multilabel, whole_clip=args.whole_clip), val_y.numpy(), multilabel)
         if val > best[0]:
             best = (val, {k: v.clone() for k, v in net.state_dict().items()}, epoch + 1)
         print(f"  cnn epoch {epoch + 1:2d}  loss {total / len(train_x):.4f}  val {val:.4f}  ({time.time() - start:.0f} s)", flush=True)
-    last_test = metric(cnn_scores(net, test_x, multilabel), test_y.numpy(), multilabel)
+    last_test = metric(cnn_scores(net, test_x, multilabel, whole_clip=args.whole_clip), test_y.numpy(), multilabel)
     net.load_state_dict(best[1])
-    test = metric(cnn_scores(net, test_x, multilabel), test_y.numpy(), multilabel)
+    test = metric(cnn_scores(net, test_x, multilabel, whole_clip=args.whole_clip), test_y.numpy(), multilabel)
     return {"parameters": parameter_count(net), "test": test, "test_last_epoch": last_test, "val_best": best[0],
-            "best_epoch": best[2], "epochs": args.epochs, "train_seconds": time.time() - start}
+            "best_epoch": best[2], "epochs": args.epochs, "crop_frames": PATCH, "whole_clip": args.whole_clip,
+            "train_seconds": time.time() - start}
 
 
 def train_pooled(kind, data, multilabel, classes, args, epochs=100, batch=128):
@@ -280,7 +285,13 @@ def main():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--models", default="linear,mlp,cnn")
+    p.add_argument("--crop-frames", type=int, default=PATCH,
+                   help="CNN training crop (and inference patch) in frames; default 1 s (qkan train --crop-frames)")
+    p.add_argument("--whole-clip", action="store_true",
+                   help="CNN inference on each whole clip instead of patch means (qkan train --inference WholeClip)")
     args = p.parse_args()
+    global PATCH
+    PATCH = args.crop_frames
     torch.set_num_threads(args.threads)
     np.random.seed(args.seed)
     start = time.time()
