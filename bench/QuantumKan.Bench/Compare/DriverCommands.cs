@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "conv-gradients", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "encoder-latency", "conv-gradients", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
 
     public static int Run(string[] args)
     {
@@ -18,6 +18,7 @@ internal static class DriverCommands
         root.Subcommands.Add(Compare());
         root.Subcommands.Add(CompareEncoder());
         root.Subcommands.Add(EncoderProfileCommand());
+        root.Subcommands.Add(EncoderLatencyCommand());
         root.Subcommands.Add(ConvGradientsCommand());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
@@ -90,6 +91,20 @@ internal static class DriverCommands
         var command = new Command("encoder-profile", "Forward + backward time of each part of the encoder network's training step (see bench/reference/encoder_profile.py).")
             { threads, iterations, batch };
         command.SetAction(p => EncoderProfile.Execute(p.GetValue(threads), p.GetValue(iterations), p.GetValue(batch)));
+        return command;
+    }
+
+    private static Command EncoderLatencyCommand()
+    {
+        var data = DataOption();
+        var work = new Option<string>("--work") { Description = "Folder for the feature cache and the saved model (both deleted after use).", Required = true };
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads.");
+        var epochs = IntOption("--epochs", 2, "Training epochs of the model that is timed.");
+        var repeats = IntOption("--repeats", 3, "Passes over the eval clips (each clip runs every part in turn).");
+        var command = new Command("encoder-latency", "Where the single-clip latency of a Temporal-encoder model goes, part by part (median ms).")
+            { data, work, threads, epochs, repeats };
+        command.SetAction(p => EncoderLatency.Execute(new EncoderLatency.Settings(p.GetValue(data)!, p.GetValue(work)!, p.GetValue(threads),
+            p.GetValue(epochs), p.GetValue(repeats))));
         return command;
     }
 

@@ -112,6 +112,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
     /// frame-encoder model the clip's frames (row-major <c>frames × bands</c>, any number ≥ 1 of frames), scored as
     /// <see cref="FrameEncoderOptions.Inference"/> says: the mean or max over overlapping crop-length patches (the
     /// embedding then averages α and β over the patches and takes the circular mean of γ), or the whole clip at once.
+    /// The network runs in libtorch's inference mode (no autograd bookkeeping at all, which no_grad still does).
     /// </summary>
     public (float[] Scores, float[] Embedding) Predict(ReadOnlySpan<float> features)
     {
@@ -120,7 +121,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
         if (features.Length != FeatureCount)
             throw new ArgumentException($"Expected {FeatureCount} features, got {features.Length}.", nameof(features));
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var inference = inference_mode();
         var (logits, state) = _network.ForwardWithState(tensor(features.ToArray(), [1, FeatureCount]));
         return (Probabilities(logits).data<float>().ToArray(), state.Pack().data<float>().ToArray());
     }
@@ -133,7 +134,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
         var encoder = _network.Options.Encoder;
         int frameCount = frames.Length / bands;
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var inference = inference_mode();
         if (encoder.Inference == ClipInference.WholeClip)
         {
             var (wholeLogits, wholeState) = _network.ForwardWithState(tensor(frames.ToArray(), [1, frameCount, bands]));
@@ -154,19 +155,24 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
             int n = Math.Min(PatchBatch, patches.Count - first);
             for (int p = 0; p < n; p++)
                 patches.ReadFeatures(first + p, values.AsSpan(p * patches.FeatureSize, patches.FeatureSize));
-            var (logits, state) = _network.ForwardWithState(tensor(values.AsSpan(0, n * patches.FeatureSize).ToArray(), [n, encoder.CropFrames, bands]));
+            var batch = n * patches.FeatureSize == values.Length ? values : values.AsSpan(0, n * patches.FeatureSize).ToArray();
+            var (logits, state) = _network.ForwardWithState(tensor(batch, [n, encoder.CropFrames, bands]));
             probabilities.Add(Probabilities(logits));                                   // (n, C)
             alpha.Add(state.Alpha);
             beta.Add(state.Beta);
             gamma.Add(state.Gamma);
         }
-        var all = cat(probabilities, 0);                                                // (P, C)
+        var all = Patches(probabilities);                                               // (P, C)
         var scores = encoder.Inference == ClipInference.PatchMax ? all.amax([0]) : all.mean([0]); // (C)
-        var g = cat(gamma, 0);
+        var g = Patches(gamma);
         var meanGamma = atan2(g.sin().mean([0]), g.cos().mean([0]));
-        var embedding = cat([cat(alpha, 0).mean([0]), cat(beta, 0).mean([0]), meanGamma]); // (3M)
+        var embedding = cat([Patches(alpha).mean([0]), Patches(beta).mean([0]), meanGamma]); // (3M)
         return (scores.data<float>().ToArray(), embedding.data<float>().ToArray());
     }
+
+    // All patches' rows: the one batch itself when the clip has at most PatchBatch patches (up to 32.5 s at the default
+    // crop and hop), which spares a copy per output; the values, and so the means over them, are the same either way.
+    private static Tensor Patches(List<Tensor> batches) => batches.Count == 1 ? batches[0] : cat(batches, 0);
 
     // Patches per forward pass when scoring one long clip.
     private const int PatchBatch = 64;
@@ -187,7 +193,7 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
         if (features.Length != rows * FeatureCount)
             throw new ArgumentException($"Expected {rows}×{FeatureCount} features, got {features.Length}.", nameof(features));
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var inference = inference_mode();
         var logits = _network.call(tensor(features.ToArray(), [rows, FeatureCount]));
         return (Task == ClassificationTask.Multiclass ? logits.softmax(1) : logits.sigmoid()).data<float>().ToArray();
     }
