@@ -48,19 +48,13 @@ public class NpyWriterTests
     [Fact]
     public void Write_ToFile_KeepsSpecialValuesBitExact()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"qkan-{Guid.NewGuid():N}.npy");
-        try
-        {
-            float[] values = [float.NaN, float.PositiveInfinity, -0f, float.Epsilon, 1e38f, -1.5f];
-            NpyWriter.Write(path, values, 3, 2);
-            var (shape, back, _) = Parse(File.ReadAllBytes(path));
-            Assert.Equal([3, 2], shape);
-            Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), back.Select(BitConverter.SingleToInt32Bits));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = new TempFolder("qkan-npy-");
+        string path = temp.Combine("values.npy");
+        float[] values = [float.NaN, float.PositiveInfinity, -0f, float.Epsilon, 1e38f, -1.5f];
+        NpyWriter.Write(path, values, 3, 2);
+        var (shape, back, _) = Parse(File.ReadAllBytes(path));
+        Assert.Equal([3, 2], shape);
+        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), back.Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]

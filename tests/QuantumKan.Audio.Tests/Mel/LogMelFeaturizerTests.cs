@@ -35,56 +35,43 @@ public class LogMelFeaturizerTests
     [Fact]
     public void FeaturizeFiles_ReturnsFeaturesInOrder_AndReportsBadFilesByIndex()
     {
-        var dir = Directory.CreateTempSubdirectory("qk-batch-");
-        try
+        using var dir = new TempFolder("qk-batch-");
+        var paths = new List<string>();
+        for (int i = 0; i < 6; i++)
         {
-            var paths = new List<string>();
-            for (int i = 0; i < 6; i++)
-            {
-                var path = Path.Combine(dir.FullName, $"clip{i}.wav");
-                WavWriter.Write(path, FeatureLayoutTests.Chirp(8000 + 1000 * i, 300, 3000 + 500 * i, rate: 22050), 22050);
-                paths.Add(path);
-            }
-            File.WriteAllBytes(paths[2], "not a wav file at all"u8.ToArray());
-            paths.Add(Path.Combine(dir.FullName, "missing.wav"));
-            var f = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled });
-
-            var errors = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
-            var results = f.FeaturizeFiles(paths, (i, ex) => errors[i] = ex);
-
-            Assert.Equal([2, 6], errors.Keys.Order());
-            Assert.IsType<AudioFormatException>(errors[2]);
-            Assert.Equal(paths[2], ((AudioFormatException)errors[2]).FileName);
-            Assert.IsType<FileNotFoundException>(errors[6]);
-            Assert.Null(results[2]);
-            Assert.Equal(f.FeaturizeFile(paths[4]), results[4]);
-
-            var thrown = Assert.Throws<AudioFormatException>(() => f.FeaturizeFiles(paths[..3]));
-            Assert.Equal(paths[2], thrown.FileName);
+            var path = dir.Combine($"clip{i}.wav");
+            WavWriter.Write(path, FeatureLayoutTests.Chirp(8000 + 1000 * i, 300, 3000 + 500 * i, rate: 22050), 22050);
+            paths.Add(path);
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        File.WriteAllBytes(paths[2], "not a wav file at all"u8.ToArray());
+        paths.Add(dir.Combine("missing.wav"));
+        var f = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled });
+
+        var errors = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
+        var results = f.FeaturizeFiles(paths, (i, ex) => errors[i] = ex);
+
+        Assert.Equal([2, 6], errors.Keys.Order());
+        Assert.IsType<AudioFormatException>(errors[2]);
+        Assert.Equal(paths[2], ((AudioFormatException)errors[2]).FileName);
+        Assert.IsType<FileNotFoundException>(errors[6]);
+        Assert.Null(results[2]);
+        Assert.Equal(f.FeaturizeFile(paths[4]), results[4]);
+
+        var thrown = Assert.Throws<AudioFormatException>(() => f.FeaturizeFiles(paths[..3]));
+        Assert.Equal(paths[2], thrown.FileName);
     }
 
     [Fact]
     public void Featurize_TooShortForOneFrameIsATypedErrorForFiles()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"qk-short-{Guid.NewGuid():N}.wav");
+        using var temp = new TempFolder("qk-short-");
+        var path = temp.Combine("short.wav");
         WavWriter.Write(path, new float[100], 16000);
-        try
-        {
-            var f = new AudioFrontEnd(new LogMelOptions { Center = false });
-            var ex = Assert.Throws<AudioFormatException>(() => f.FeaturizeFile(path));
-            Assert.Contains("100 samples", ex.Reason);
-            Assert.Throws<ArgumentException>(() => new LogMelFeaturizer().Featurize(ReadOnlySpan<float>.Empty));
-            Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().Featurize(ReadOnlySpan<float>.Empty));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var f = new AudioFrontEnd(new LogMelOptions { Center = false });
+        var ex = Assert.Throws<AudioFormatException>(() => f.FeaturizeFile(path));
+        Assert.Contains("100 samples", ex.Reason);
+        Assert.Throws<ArgumentException>(() => new LogMelFeaturizer().Featurize(ReadOnlySpan<float>.Empty));
+        Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().Featurize(ReadOnlySpan<float>.Empty));
     }
 
     [Fact]

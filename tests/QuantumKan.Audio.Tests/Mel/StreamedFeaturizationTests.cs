@@ -11,8 +11,13 @@ namespace QuantumKan.Audio.Tests.Mel;
 /// path's, <c>Featurize(WavDecoder.Decode(path))</c>, bit for bit: over rates that need resampling up and down, formats,
 /// channel counts, odd lengths, every layout and scale, and chunk sizes that put boundaries everywhere.
 /// </summary>
-public class StreamedFeaturizationTests
+public sealed class StreamedFeaturizationTests : IDisposable
 {
+    // The WAV files each test writes; a new folder for every test (and every theory case).
+    private readonly TempFolder _temp = new("qk-stream-");
+
+    public void Dispose() => _temp.Dispose();
+
     public static TheoryData<int> Seeds => new(Enumerable.Range(0, 24));
 
     [Theory]
@@ -27,44 +32,37 @@ public class StreamedFeaturizationTests
         int length = Pick(random, 1, 7, 255, 513, 1601, 12_345, 40_001 + random.Next(20_000));
         var options = Pick(random, OptionVariants);
         var path = WriteClip(random, rate, channels, format, length);
+        var featurizer = new AudioFrontEnd(options);
+        float[]? whole;
         try
         {
-            var featurizer = new AudioFrontEnd(options);
-            float[]? whole;
-            try
-            {
-                whole = featurizer.Featurize(WavDecoder.Decode(path));
-            }
-            catch (AudioFormatException)
-            {
-                whole = null; // too short for one frame: the streamed path must refuse it too
-            }
-            foreach (int chunkFrames in new[] { 1, 97, 1000, 16384 })
-                foreach (int resampledChunk in new[] { 1, 333, 8192 })
-                {
-                    if (chunkFrames == 1 && length > 2000 || resampledChunk == 1 && length > 2000)
-                        continue; // one sample at a time is slow; the short clips cover it
-                    using var reader = WavMonoReader.Open(path, chunkFrames: chunkFrames);
-                    if (whole is null)
-                    {
-                        Assert.Throws<ArgumentException>(() => StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk));
-                        continue;
-                    }
-                    var streamed = StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk);
-                    AssertBitIdentical(whole, streamed, $"{rate} Hz, {channels} ch, {format}, {length} frames, {Describe(options)}, chunks {chunkFrames}/{resampledChunk}");
-                }
-            // LoadAudio's streamed decode: the mono mix at the feature rate, as decoding and resampling whole gives it.
-            var clip = WavDecoder.Decode(path);
-            AssertBitIdentical(SincResampler.Resample(clip.Mono, clip.SampleRate, options.SampleRate), WavDecoder.DecodeMono(path, options.SampleRate), "DecodeMono");
-            if (whole is not null)
-                AssertBitIdentical(whole, featurizer.FeaturizeFile(path), "FeaturizeFile");
-            else
-                Assert.Throws<AudioFormatException>(() => featurizer.FeaturizeFile(path));
+            whole = featurizer.Featurize(WavDecoder.Decode(path));
         }
-        finally
+        catch (AudioFormatException)
         {
-            File.Delete(path);
+            whole = null; // too short for one frame: the streamed path must refuse it too
         }
+        foreach (int chunkFrames in new[] { 1, 97, 1000, 16384 })
+            foreach (int resampledChunk in new[] { 1, 333, 8192 })
+            {
+                if (chunkFrames == 1 && length > 2000 || resampledChunk == 1 && length > 2000)
+                    continue; // one sample at a time is slow; the short clips cover it
+                using var reader = WavMonoReader.Open(path, chunkFrames: chunkFrames);
+                if (whole is null)
+                {
+                    Assert.Throws<ArgumentException>(() => StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk));
+                    continue;
+                }
+                var streamed = StreamedFeaturization.Featurize(featurizer.Mel, reader, resampledChunk);
+                AssertBitIdentical(whole, streamed, $"{rate} Hz, {channels} ch, {format}, {length} frames, {Describe(options)}, chunks {chunkFrames}/{resampledChunk}");
+            }
+        // LoadAudio's streamed decode: the mono mix at the feature rate, as decoding and resampling whole gives it.
+        var clip = WavDecoder.Decode(path);
+        AssertBitIdentical(SincResampler.Resample(clip.Mono, clip.SampleRate, options.SampleRate), WavDecoder.DecodeMono(path, options.SampleRate), "DecodeMono");
+        if (whole is not null)
+            AssertBitIdentical(whole, featurizer.FeaturizeFile(path), "FeaturizeFile");
+        else
+            Assert.Throws<AudioFormatException>(() => featurizer.FeaturizeFile(path));
     }
 
     [Fact]
@@ -101,7 +99,7 @@ public class StreamedFeaturizationTests
         var samples = new float[50_000];
         for (int i = 0; i < samples.Length; i++)
             samples[i] = MathF.Sin(i * 0.01f) * 0.5f;
-        var path = Path.Combine(Path.GetTempPath(), $"qk-nan-{Guid.NewGuid():N}.wav");
+        var path = _temp.Combine("nan.wav");
         WavWriter.Write(path, samples, 16000, WavSampleFormat.Float32);
         // Poison frame 40,000 (far past the first chunk) in place.
         var info = WavDecoder.ReadInfo(path);
@@ -112,17 +110,10 @@ public class StreamedFeaturizationTests
             BinaryPrimitives.WriteSingleLittleEndian(nan, float.NaN);
             file.Write(nan);
         }
-        try
-        {
-            var whole = Assert.Throws<AudioFormatException>(() => WavDecoder.Decode(path));
-            var streamed = Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().FeaturizeFile(path));
-            Assert.Equal(whole.Reason, streamed.Reason);
-            Assert.Contains("sample 40000 of channel 0 is NaN", streamed.Reason);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var whole = Assert.Throws<AudioFormatException>(() => WavDecoder.Decode(path));
+        var streamed = Assert.Throws<AudioFormatException>(() => new AudioFrontEnd().FeaturizeFile(path));
+        Assert.Equal(whole.Reason, streamed.Reason);
+        Assert.Contains("sample 40000 of channel 0 is NaN", streamed.Reason);
     }
 
     private static readonly LogMelOptions[] OptionVariants =
@@ -150,21 +141,14 @@ public class StreamedFeaturizationTests
         // signal, and equals the streamed path run directly.
         const int rate = 8000;
         var path = WriteClip(new Random(seconds), rate, 2, WavSampleFormat.Pcm16, seconds * rate);
-        try
-        {
-            var frontEnd = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3 });
-            var expected = frontEnd.Mel.Featurize(frontEnd.Signal.Read(path));
-            AssertBitIdentical(expected, frontEnd.FeaturizeFile(path), $"{seconds} s");
-            using var reader = WavMonoReader.Open(path);
-            AssertBitIdentical(expected, StreamedFeaturization.Featurize(frontEnd.Mel, reader), $"{seconds} s, streamed");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var frontEnd = new AudioFrontEnd(new LogMelOptions { Layout = FeatureLayout.Pooled, PoolingSegments = 3 });
+        var expected = frontEnd.Mel.Featurize(frontEnd.Signal.Read(path));
+        AssertBitIdentical(expected, frontEnd.FeaturizeFile(path), $"{seconds} s");
+        using var reader = WavMonoReader.Open(path);
+        AssertBitIdentical(expected, StreamedFeaturization.Featurize(frontEnd.Mel, reader), $"{seconds} s, streamed");
     }
 
-    private static string WriteClip(Random random, int rate, int channels, WavSampleFormat format, int length)
+    private string WriteClip(Random random, int rate, int channels, WavSampleFormat format, int length)
     {
         var data = new float[channels][];
         for (int c = 0; c < channels; c++)
@@ -174,7 +158,7 @@ public class StreamedFeaturizationTests
             for (int i = 0; i < length; i++)
                 data[c][i] = (float)(0.4 * Math.Sin(2 * Math.PI * f * i / rate) + 0.2 * (random.NextDouble() * 2 - 1));
         }
-        var path = Path.Combine(Path.GetTempPath(), $"qk-stream-{Guid.NewGuid():N}.wav");
+        var path = _temp.Combine($"clip-{Guid.NewGuid():N}.wav");
         using var file = File.Create(path);
         WavWriter.Write(file, data, rate, format);
         return path;

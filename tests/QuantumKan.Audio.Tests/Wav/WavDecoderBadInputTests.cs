@@ -22,18 +22,12 @@ public class WavDecoderBadInputTests
     // must refuse every file the whole-file decoder refuses, for the same reason.
     private static void AssertStreamedFeaturizationRefuses(byte[] file, string reason, WavDecodeOptions? options)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"qk-refused-{Guid.NewGuid():N}.wav");
+        using var temp = new TempFolder("qk-refused-");
+        var path = temp.Combine("refused.wav");
         File.WriteAllBytes(path, file);
-        try
-        {
-            var ex = Assert.Throws<AudioFormatException>(() => new QuantumKan.Audio.AudioFrontEnd(null, new SignalOptions { Truncation = (options ?? WavDecodeOptions.Default).Truncation, MaxFileBytes = (options ?? WavDecodeOptions.Default).MaxFileBytes }).FeaturizeFile(path));
-            Assert.Equal(path, ex.FileName);
-            Assert.Equal(reason, ex.Reason);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var ex = Assert.Throws<AudioFormatException>(() => new QuantumKan.Audio.AudioFrontEnd(null, new SignalOptions { Truncation = (options ?? WavDecodeOptions.Default).Truncation, MaxFileBytes = (options ?? WavDecodeOptions.Default).MaxFileBytes }).FeaturizeFile(path));
+        Assert.Equal(path, ex.FileName);
+        Assert.Equal(reason, ex.Reason);
     }
 
     [Fact]

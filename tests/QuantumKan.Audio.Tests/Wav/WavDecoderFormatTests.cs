@@ -138,19 +138,13 @@ public class WavDecoderFormatTests
     public void Decode_ReadsPathStreamAndBytesAlike()
     {
         var bytes = WavBytes.Canonical([WavBytes.Sine(400, 0.01)], 16000, WavSampleFormat.Pcm24);
-        var path = Path.Combine(Path.GetTempPath(), $"qk-{Guid.NewGuid():N}.wav");
+        using var temp = new TempFolder("qk-wav-");
+        var path = temp.Combine("clip.wav");
         File.WriteAllBytes(path, bytes);
-        try
-        {
-            var fromBytes = WavDecoder.Decode(bytes).Mono;
-            Assert.Equal(fromBytes, WavDecoder.Decode(path).Mono);
-            Assert.Equal(fromBytes, WavDecoder.Decode(new MemoryStream(bytes)).Mono);
-            Assert.Equal(fromBytes, WavDecoder.Decode(new NonSeekableStream(bytes)).Mono);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var fromBytes = WavDecoder.Decode(bytes).Mono;
+        Assert.Equal(fromBytes, WavDecoder.Decode(path).Mono);
+        Assert.Equal(fromBytes, WavDecoder.Decode(new MemoryStream(bytes)).Mono);
+        Assert.Equal(fromBytes, WavDecoder.Decode(new NonSeekableStream(bytes)).Mono);
     }
 
     [Fact]

@@ -89,7 +89,8 @@ public class ClassifierTrainingControlTests
     [Fact]
     public void CancelExecution_StopsTraining_AndLeavesAValidCheckpoint()
     {
-        var workspace = Directory.CreateTempSubdirectory("qkan-cancel-").FullName;
+        using var temp = new TempFolder("qkan-cancel-");
+        var workspace = temp.Path;
         var ml = new MLContext(seed: 1);
         var options = Options(3, workspace);
         int steps = 0;

@@ -50,7 +50,8 @@ public class TrainerEstimatorTests
         Assert.Equal(classifier.ClassNames, fitted.Model.ClassNames);
         Assert.Equal(width, fitted.Model.FeatureCount);
 
-        var path = Path.Combine(Directory.CreateTempSubdirectory("qkan-trainer-").FullName, "model.zip");
+        using var temp = new TempFolder("qkan-trainer-");
+        var path = temp.Combine("model.zip");
         ml.Model.Save(new TransformerChain<ITransformer>(fitted), data.Schema, path);
         var loaded = new MLContext().RegisterQuantumKan().Model.Load(path, out _);
         var reloaded = Assert.IsAssignableFrom<ISingleFeaturePredictionTransformer<IQuantumKanClassifier>>(Assert.Single((TransformerChain<ITransformer>)loaded));

@@ -8,9 +8,14 @@ using QuantumKan.ML.TestHost;
 
 namespace QuantumKan.ML.Tests.Persistence;
 
-public class PersistenceRoundTripTests
+public sealed class PersistenceRoundTripTests : IDisposable
 {
     static PersistenceRoundTripTests() => TorchLinearTransformer.RegisterKind();
+
+    // Each test's saved model (and the copies made from it) lives here; the host process a test starts ends before the test does.
+    private readonly TempFolder _temp = new("qkan-persist-");
+
+    public void Dispose() => _temp.Dispose();
 
     private static readonly float[][] Inputs =
     [
@@ -19,13 +24,12 @@ public class PersistenceRoundTripTests
         [-0.001f, 1e-6f, 123.456f, -7f],
     ];
 
-    private static (string Path, TorchLinearTransformer Model, MLContext Ml, IDataView Data) SaveModel()
+    private (string Path, TorchLinearTransformer Model, MLContext Ml, IDataView Data) SaveModel()
     {
         var ml = new MLContext(seed: 1);
         var model = TorchLinearTransformer.Train(ml, seed: 7);
         var data = ml.Data.LoadFromEnumerable(Inputs.Select(x => new HostInput { Features = x }));
-        var dir = Directory.CreateTempSubdirectory("qkan-persist-");
-        var path = Path.Combine(dir.FullName, "model.zip");
+        var path = _temp.Combine("model.zip");
         // A chain, as pipelines produce, so the transformer sits in a sub-directory of the zip.
         var chain = new TransformerChain<ITransformer>(model);
         ml.Model.Save(chain, data.Schema, path);

@@ -27,7 +27,8 @@ public class QuantumEmbeddingDoneWhenTests(TrainedToyEmbedding toy, ITestOutputH
     [Fact]
     public void SavedModel_Loads_AndServesSimilarityQueries()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("qkan-quantum-").FullName, "embedding.zip");
+        using var temp = new TempFolder("qkan-quantum-");
+        var path = temp.Combine("embedding.zip");
         toy.Ml.Model.Save(toy.Model, toy.Train.Schema, path);
 
         var ml = new MLContext(seed: 7).RegisterQuantumKan();

@@ -79,7 +79,8 @@ public class QuantumEmbeddingOptionsTests
     [Fact]
     public void Workspace_HoldsTheRunsCheckpoint_AndAFinishedRunResumesToTheSameModel()
     {
-        var workspace = Directory.CreateTempSubdirectory("qkan-embedding-").FullName;
+        using var temp = new TempFolder("qkan-embedding-");
+        var workspace = temp.Path;
         var data = ToyClusters.Keyed(new MLContext(), 48, seed: 5);
         var options = Quick() with { Training = Quick().Training with { Workspace = workspace }, ResumeFromWorkspace = true };
         var first = new MLContext(seed: 6).Transforms.QuantumEmbedding("Embedding", "Features", "Label", options).Fit(data);
@@ -100,7 +101,8 @@ public class QuantumEmbeddingOptionsTests
         var ml = new MLContext(seed: 1);
         var options = Quick() with { Margin = 0.15, WavefunctionColumnName = "Psi", Training = Quick().Training with { MaxGradientNorm = 0.5 } };
         var model = ml.Transforms.QuantumEmbedding("Embedding", "Features", "Label", options).Fit(ToyClusters.Keyed(ml, 24, seed: 2));
-        var path = Path.Combine(Directory.CreateTempSubdirectory("qkan-quantum-").FullName, "embedding.zip");
+        using var temp = new TempFolder("qkan-quantum-");
+        var path = temp.Combine("embedding.zip");
         ml.Model.Save(model, ToyClusters.Keyed(ml, 1, seed: 2).Schema, path);
 
         var loaded = Assert.IsType<QuantumEmbeddingTransformer>(new MLContext().RegisterQuantumKan().Model.Load(path, out _));

@@ -154,11 +154,11 @@ public class QuantumFieldEmbeddingTests
         var standardized = module.call(x);
         Assert.True((raw - standardized).abs().max().item<float>() < 1e-5);
 
-        var path = Path.Combine(Path.GetTempPath(), $"qfe-{Guid.NewGuid():N}.bin");
+        using var temp = new TempFolder("qfe-");
+        var path = temp.Combine("module.bin");
         module.save(path);
         using var copy = Create(seed: 99);
         copy.load(path);
-        File.Delete(path);
         Assert.True(copy.call(x).equal(standardized).all().item<bool>());
     }
 
