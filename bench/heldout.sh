@@ -14,7 +14,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_HELDOUT_WORK:-/tmp/qkan-heldout}"
 SEED=1
 RUNS="words-encoder,words-linear,words-pooled,sounds-encoder,sounds-linear,sounds-pooled"
-# Also available (RESULTS rows): words-lowpass, sounds-encoder-noaug.
+# Also available (RESULTS rows): words-lowpass, sounds-encoder-noaug; the third round's words-skip, words-q0 and
+# sounds-long-{encoder,linear,skip,q0,skip-q0}.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -53,3 +54,14 @@ run sounds-encoder "$SOUNDS" --epochs 15 --encoder Temporal "${SOUNDS_AUG[@]}"
 run sounds-encoder-noaug "$SOUNDS" --epochs 15 --encoder Temporal
 run sounds-linear "$SOUNDS" --epochs 10 --encoder Temporal --classifier-head Linear
 run sounds-pooled "$SOUNDS" --epochs 30 --encoder None
+# Third round (bench/RESULTS.md): the skip connection into the KAN head (--head-input StateAndClip, skip dropout 0.5 by
+# default), no fidelity contrastive loss (--loss-quantum 0), and for the recorded sounds 6 s training crops scored on
+# the whole clip (1 s crops of weakly labelled 1-10 s mixtures mostly miss the labelled events).
+SOUNDS_LONG=(--epochs 10 --encoder Temporal --crop-frames 600 --inference WholeClip)
+run words-skip "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --head-input StateAndClip
+run words-q0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --loss-quantum 0
+run sounds-long-encoder "$SOUNDS" "${SOUNDS_LONG[@]}"
+run sounds-long-linear "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear
+run sounds-long-skip "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip
+run sounds-long-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --loss-quantum 0
+run sounds-long-skip-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip --loss-quantum 0

@@ -62,6 +62,12 @@ internal sealed class NetworkOptionSet
         DefaultValueFactory = _ => Defaults.HeadInput,
     };
 
+    public Option<double> SkipDropout { get; } = new Option<double>("--skip-dropout")
+    {
+        Description = "With --head-input StateAndClip: probability per training clip that the skip is dropped, so the head must classify from the quantum state alone.",
+        DefaultValueFactory = _ => Defaults.SkipDropout,
+    }.InRange(0.0, 0.99);
+
     public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
 
     public Option<int> FrequencyMaskWidth { get; } = new Option<int>("--freq-mask-width") { Description = "Widest frequency mask, in mel bands.", DefaultValueFactory = _ => Defaults.Augmentation.FrequencyMaskWidth }.InRange(0, 4096);
@@ -150,7 +156,7 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
             TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
@@ -203,6 +209,7 @@ internal sealed class NetworkOptionSet
             },
             ClassifierHead = r.GetValue(ClassifierHead),
             HeadInput = r.GetValue(HeadInput),
+            SkipDropout = r.GetValue(SkipDropout),
             SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),

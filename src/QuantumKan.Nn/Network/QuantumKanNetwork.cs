@@ -161,12 +161,19 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     /// Frames the caller already standardized and augmented (training-time augmentation works on standardized frames);
     /// when given, <paramref name="features"/> is ignored on the encoder path.
     /// </param>
-    public NetworkOutputs ForwardAll(Tensor features, Tensor? lengths = null, Tensor? standardizedFrames = null)
+    /// <param name="skipKeep">
+    /// With <see cref="HeadInput.StateAndClip"/>: (B, 1) factors, 0 or 1, applied to the skip's clip vector per example
+    /// (training-time skip dropout); null keeps every clip vector.
+    /// </param>
+    public NetworkOutputs ForwardAll(Tensor features, Tensor? lengths = null, Tensor? standardizedFrames = null, Tensor? skipKeep = null)
     {
         var clip = ClipVector(standardizedFrames ?? features, lengths, out var target, standardizedFrames is not null); // (B, D')
         var state = embedding.Encode(clip);                    // α, β, γ: (B, M)
         var representation = Represent(state);                 // (B, 4M + K)
-        var logits = baseline_head is null ? Classify(representation, HeadClip(clip, target)) : Logits(clip, target, state); // (B, C)
+        var skip = HeadClip(clip, target);
+        if (skip is not null && skipKeep is not null)
+            skip = skip * skipKeep;
+        var logits = baseline_head is null ? Classify(representation, skip) : Logits(clip, target, state); // (B, C)
         var reconstruction = decoder.call(representation);     // (B, D) or (B, 2M)
         return new NetworkOutputs(logits, state, representation, reconstruction, target);
     }

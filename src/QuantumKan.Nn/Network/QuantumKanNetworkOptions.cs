@@ -60,6 +60,14 @@ public sealed record QuantumKanNetworkOptions
     /// </summary>
     public HeadInput HeadInput { get; init; } = HeadInput.State;
 
+    /// <summary>
+    /// With <see cref="HeadInput.StateAndClip"/>: the probability, per training clip, that the skip's clip vector is
+    /// zeroed, so that the head must classify that clip from the quantum state alone. Without it the head learns to lean
+    /// on the skip and the state (what similarity search compares) carries less of the classes. Drawn from the batch's
+    /// seeded generator (deterministic, resumable); never applied in validation or inference. Default 0.5.
+    /// </summary>
+    public double SkipDropout { get; init; } = 0.5;
+
     /// <summary>Hidden width of the <see cref="ClassifierHead.Mlp"/> baseline head. Default 128.</summary>
     public int MlpHiddenWidth { get; init; } = 128;
 
@@ -112,6 +120,8 @@ public sealed record QuantumKanNetworkOptions
             throw new ArgumentOutOfRangeException(nameof(ClassifierHead), ClassifierHead, "Not a classifier head.");
         if (!Enum.IsDefined(HeadInput))
             throw new ArgumentOutOfRangeException(nameof(HeadInput), HeadInput, "Not a head input.");
+        if (!(SkipDropout >= 0 && SkipDropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(SkipDropout), SkipDropout, "A probability in [0, 1).");
         if (MlpHiddenWidth < 1)
             throw new ArgumentOutOfRangeException(nameof(MlpHiddenWidth), MlpHiddenWidth, "Must be at least 1.");
         Semantic.Validate();

@@ -40,7 +40,7 @@ public sealed class QuantumKanModel : ITrainableModel
     {
         // The network takes flat feature vectors; a source with a shaped layout (the feature cache's [segments, statistics,
         // mels] or [frames, mels] patches) is read row-major, so flattening each example keeps its values in order.
-        var (o, targets) = Network.HasEncoder ? ForwardFrames(batch) : (Network.ForwardAll(Flatten(batch)), null);
+        var (o, targets) = Network.HasEncoder ? ForwardFrames(batch) : (Network.ForwardAll(Flatten(batch), skipKeep: SkipKeep(batch, null)), null);
         var aux = new Dictionary<string, Tensor>
         {
             [LossComponents.AudioReconstruction] = nn.functional.mse_loss(o.Reconstruction, o.StandardizedInput),
@@ -66,12 +66,24 @@ public sealed class QuantumKanModel : ITrainableModel
     {
         var augmentation = Network.Options.Augmentation;
         if (!Network.training || !augmentation.IsEnabled)
-            return (Network.ForwardAll(batch.Features), null);
+            return (Network.ForwardAll(batch.Features, skipKeep: SkipKeep(batch, null)), null);
         // A private generator seeded from the batch: no draw on torch's global generator, which other trainings share.
         using var generator = new TorchSharp.torch.Generator((ulong)batch.RandomSeed, batch.Features.device);
         var frames = Network.StandardizeFrames(Nn.Encoders.FrameAugmentation.RandomGain(batch.Features, augmentation.GainDb, generator));
         var (augmented, targets) = Nn.Encoders.FrameAugmentation.Apply(frames, batch.Labels, augmentation, _multiLabel, generator);
-        return (Network.ForwardAll(batch.Features, standardizedFrames: augmented), targets);
+        return (Network.ForwardAll(batch.Features, standardizedFrames: augmented, skipKeep: SkipKeep(batch, generator)), targets);
+    }
+
+    // Skip dropout (HeadInput.StateAndClip, training only): (B, 1) keep factors drawn after the augmentation's draws from
+    // the same batch-seeded generator, or from a fresh one seeded by the batch when nothing else draws; null when off.
+    private Tensor? SkipKeep(TrainingBatch batch, TorchSharp.torch.Generator? generator)
+    {
+        var options = Network.Options;
+        if (!Network.training || options.HeadInput != HeadInput.StateAndClip || options.SkipDropout <= 0 || options.ClassifierHead != ClassifierHead.QuantumKan)
+            return null;
+        using var own = generator is null ? new TorchSharp.torch.Generator((ulong)batch.RandomSeed, batch.Features.device) : null;
+        var draw = rand([batch.Size, 1], generator: generator ?? own, device: batch.Features.device);
+        return draw.GreaterThan(options.SkipDropout).to(batch.Features.dtype);
     }
 
     // (B, B) fidelities for the contrastive task: of the product state, or per mode (log-fidelity / M).
