@@ -15,7 +15,7 @@ WORK="${QKAN_HELDOUT_WORK:-/tmp/qkan-heldout}"
 SEED=1
 RUNS="words-encoder,words-linear,words-pooled,sounds-encoder,sounds-linear,sounds-pooled"
 # Also available (RESULTS rows): words-lowpass, sounds-encoder-noaug; the third round's words-skip, words-q0 and
-# sounds-long-{encoder,linear,skip,q0,skip-q0}.
+# sounds-long-{encoder,linear,mlp,skip,q0,skip-q0}.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -62,6 +62,7 @@ run words-skip "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORD
 run words-q0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --loss-quantum 0
 run sounds-long-encoder "$SOUNDS" "${SOUNDS_LONG[@]}"
 run sounds-long-linear "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear
+run sounds-long-mlp "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp
 run sounds-long-skip "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip
 run sounds-long-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --loss-quantum 0
 run sounds-long-skip-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip --loss-quantum 0
