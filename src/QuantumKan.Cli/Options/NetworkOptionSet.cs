@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
-using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Network;
 using QuantumKan.Nn.Quantum;
 
@@ -68,12 +67,6 @@ internal sealed class NetworkOptionSet
         Description = "With --head-input StateAndClip: probability per training clip that the skip is dropped, so the head must classify from the quantum state alone.",
         DefaultValueFactory = _ => Defaults.SkipDropout,
     }.InRange(0.0, 0.99);
-
-    public Option<ContrastivePositives> ContrastivePositives { get; } = new("--contrastive-positives")
-    {
-        Description = "How the quantum contrastive loss weights pairs that share labels: SharedLabel (any shared label, weight 1) or LabelOverlap (weighted by the Jaccard overlap of the label sets; for multi-label data).",
-        DefaultValueFactory = _ => Defaults.ContrastivePositives,
-    };
 
     public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
 
@@ -163,7 +156,7 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, ContrastivePositives, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
             TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
@@ -217,7 +210,6 @@ internal sealed class NetworkOptionSet
             ClassifierHead = r.GetValue(ClassifierHead),
             HeadInput = r.GetValue(HeadInput),
             SkipDropout = r.GetValue(SkipDropout),
-            ContrastivePositives = r.GetValue(ContrastivePositives),
             SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),

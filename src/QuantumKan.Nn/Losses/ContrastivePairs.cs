@@ -22,41 +22,14 @@ public readonly record struct ContrastivePairs(Tensor Positive, Tensor Negative)
     /// </summary>
     public static ContrastivePairs Mine(Tensor labels)
     {
-        var (positive, negative, _) = MineWithOverlap(labels, overlap: false);
-        return new ContrastivePairs(positive, negative);
-    }
-
-    /// <summary>
-    /// The label overlap of every pair, |A ∩ B| / |A ∪ B| (Jaccard), as (B, B) float64 with a zero diagonal: 1 for two
-    /// clips with the same label set, 0 for disjoint sets, between for partial overlaps (multi-label). For class
-    /// indices it is 1 exactly on the positive pairs.
-    /// </summary>
-    public static Tensor Overlap(Tensor labels)
-    {
-        ArgumentNullException.ThrowIfNull(labels);
-        using var scope = NewDisposeScope();
-        var (positive, _, overlap) = MineWithOverlap(labels, overlap: true);
-        return (overlap ?? positive.to_type(ScalarType.Float64)).MoveToOuterDisposeScope();
-    }
-
-    private static (Tensor Positive, Tensor Negative, Tensor? Overlap) MineWithOverlap(Tensor labels, bool overlap)
-    {
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = NewDisposeScope();
         Tensor shares; // (B, B) bool
-        Tensor? jaccard = null;
         if (labels.dim() == 2)
         {
             // Counting shared labels with one matrix product; float64 keeps the count exact for any C.
             var hot = labels.NotEqual(0L).to_type(ScalarType.Float64);           // (B, C)
-            var shared = hot.matmul(hot.t());                                    // (B, B) |A ∩ B|
-            shares = shared.GreaterThan(0L);
-            if (overlap)
-            {
-                var sizes = hot.sum(1);                                          // (B) |A|
-                var union = (sizes.unsqueeze(1).Plus(sizes.unsqueeze(0)) - shared).ClampMin(1L);
-                jaccard = shared / union;
-            }
+            shares = hot.matmul(hot.t()).GreaterThan(0L);
         }
         else if (labels.dim() == 1 && !labels.is_floating_point() && labels.dtype != ScalarType.Bool)
         {
@@ -72,8 +45,7 @@ public readonly record struct ContrastivePairs(Tensor Positive, Tensor Negative)
         var offDiagonal = eye(batch, dtype: ScalarType.Bool, device: labels.device).logical_not();
         var positive = shares.logical_and(offDiagonal);
         var negative = shares.logical_not().logical_and(offDiagonal);
-        jaccard = jaccard?.mul(offDiagonal.to_type(ScalarType.Float64));
-        return (positive.MoveToOuterDisposeScope(), negative.MoveToOuterDisposeScope(), jaccard?.MoveToOuterDisposeScope());
+        return new ContrastivePairs(positive.MoveToOuterDisposeScope(), negative.MoveToOuterDisposeScope());
     }
 }
 

@@ -104,13 +104,6 @@ public sealed record QuantumKanNetworkOptions
     /// </summary>
     public ContrastiveFidelity ContrastiveFidelity { get; init; } = ContrastiveFidelity.PerMode;
 
-    /// <summary>
-    /// How the contrastive task weights positive pairs. Default <see cref="Losses.ContrastivePositives.SharedLabel"/>
-    /// (any shared label pulls two states together fully); <see cref="Losses.ContrastivePositives.LabelOverlap"/> weights
-    /// each pair by the overlap of its label sets (multi-label data).
-    /// </summary>
-    public Losses.ContrastivePositives ContrastivePositives { get; init; } = Losses.ContrastivePositives.SharedLabel;
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -136,8 +129,6 @@ public sealed record QuantumKanNetworkOptions
         Decoder.Validate();
         if (NormalizationSamples < 0)
             throw new ArgumentOutOfRangeException(nameof(NormalizationSamples), NormalizationSamples, "Must be ≥ 0.");
-        if (!Enum.IsDefined(ContrastivePositives))
-            throw new ArgumentOutOfRangeException(nameof(ContrastivePositives), ContrastivePositives, "Not a way of weighting positive pairs.");
         if (!(ContrastiveMargin >= 0 && ContrastiveMargin < 1))
             throw new ArgumentOutOfRangeException(nameof(ContrastiveMargin), ContrastiveMargin, "The margin is a fidelity in [0, 1).");
     }

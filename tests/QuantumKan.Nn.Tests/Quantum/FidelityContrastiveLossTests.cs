@@ -35,33 +35,6 @@ public class FidelityContrastiveLossTests
     }
 
     [Fact]
-    public void LabelOverlap_WeightsPositivePairsByTheJaccardOverlapOfTheirLabelSets()
-    {
-        using var scope = NewDisposeScope();
-        // {0}, {0, 1}, {0}: overlaps (0,1) = 1/2, (0,2) = 1, (1,2) = 1/2; no negative pairs.
-        var labels = tensor(new float[,] { { 1, 0 }, { 1, 1 }, { 1, 0 } });
-        var overlap = ContrastivePairs.Overlap(labels);
-        Assert.Equal(new[] { 0, 0.5, 1, 0.5, 0, 0.5, 1, 0.5, 0 }, overlap.flatten().data<double>().ToArray());
-        var f = Fidelity(0.7, 0.4, 0.9);
-        var weighted = new FidelityContrastiveLoss(0.1, ContrastivePositives.LabelOverlap).call(f, labels).item<double>();
-        var shared = new FidelityContrastiveLoss(0.1).call(f, labels).item<double>();
-        Assert.Equal((0.5 * 0.3 + 1 * 0.6 + 0.5 * 0.1) / 2.0, weighted, 12);
-        Assert.Equal((0.3 + 0.6 + 0.1) / 3, shared, 12);
-    }
-
-    [Fact]
-    public void LabelOverlap_OnSingleLabelData_EqualsSharedLabel()
-    {
-        using var scope = NewDisposeScope();
-        var f = Fidelity(0.9, 0.3, 0.6);
-        foreach (var labels in new[] { tensor(new long[] { 4, 4, 1 }), tensor(new float[,] { { 1, 0 }, { 1, 0 }, { 0, 1 } }) })
-        {
-            var weighted = new FidelityContrastiveLoss(0.2, ContrastivePositives.LabelOverlap).call(f, labels).item<double>();
-            Assert.Equal(new FidelityContrastiveLoss(0.2).call(f, labels).item<double>(), weighted, 14);
-        }
-    }
-
-    [Fact]
     public void ClassIndices_BehaveAsOneHotLabels()
     {
         using var scope = NewDisposeScope();
