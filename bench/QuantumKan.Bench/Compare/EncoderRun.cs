@@ -29,7 +29,7 @@ namespace QuantumKan.Bench.Compare;
 /// <item>single-clip latency: the pipeline LoadAudio(16 kHz) → MelSpectrogram (frames) → classifier is saved to a zip,
 /// loaded back in a fresh MLContext, and a PredictionEngine scores one WAV path per call.</item>
 /// </list>
-/// The network is <c>new QuantumKanNetworkOptions { Encoder = new FrameEncoderOptions { Kind = Temporal } }</c>.
+/// The network is <see cref="Network"/>: the Temporal encoder, the head reading the quantum state alone.
 /// </summary>
 internal static class EncoderRun
 {
@@ -38,7 +38,16 @@ internal static class EncoderRun
     /// <summary>The bench front end, frame by frame: (frames, 64) log-mel per clip.</summary>
     public static readonly LogMelOptions FrameMel = BenchSettings.Mel with { Layout = FeatureLayout.Frames };
 
-    public static QuantumKanNetworkOptions Network { get; } = new() { Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal } };
+    /// <summary>
+    /// The bench's network: the Temporal encoder with the head reading the quantum state alone (HeadInput.State), as the
+    /// PyTorch twin (bench/reference/encoder_bench.py) builds it; the library's default for frames adds the skip
+    /// connection (HeadInput.Auto → StateAndClip), which the twin does not have.
+    /// </summary>
+    public static QuantumKanNetworkOptions Network { get; } = new()
+    {
+        Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal },
+        HeadInput = HeadInput.State,
+    };
 
     public static int Execute(Settings s)
     {

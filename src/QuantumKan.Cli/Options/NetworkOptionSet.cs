@@ -58,7 +58,7 @@ internal sealed class NetworkOptionSet
 
     public Option<HeadInput> HeadInput { get; } = new("--head-input")
     {
-        Description = "What the QuantumKan head's KAN layers read: State (the quantum state's representation only), or StateAndClip (the state and, through a skip connection, the clip vector).",
+        Description = "What the QuantumKan head's KAN layers read: State (the quantum state's representation only), StateAndClip (the state and, through a skip connection, the clip vector), or Auto (StateAndClip with a frame encoder, State without).",
         DefaultValueFactory = _ => Defaults.HeadInput,
     };
 

@@ -226,7 +226,11 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
         if (header.ClassNames is not { Length: > 0 } || header.Columns.FeatureCount < 1)
             throw reader.Error("Header", "class names or feature count are missing");
         var options = reader.ReadJson<QuantumKanNetworkOptions>("Network");
-        // Models saved before the frame encoder existed have no Encoder field: they read pooled feature vectors.
+        // Models saved before the frame encoder existed have no Encoder field: they read pooled feature vectors. Models
+        // saved before HeadInput existed have none either: their heads read the state alone. (Trained models save both
+        // resolved, so Auto here only ever means "saved before".)
+        if (options.HeadInput == HeadInput.Auto)
+            options = options with { HeadInput = HeadInput.State };
         options = options.ResolveEncoder(inputIsFrames: false);
         QuantumKanNetwork network;
         try

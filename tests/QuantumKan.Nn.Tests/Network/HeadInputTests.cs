@@ -29,6 +29,23 @@ public class HeadInputTests
         Assert.Equal(4 * 4 + 3, skip.RepresentationSize);
     }
 
+    [Fact]
+    public void Auto_IsStateAndClipWithAnEncoder_AndStateWithout()
+    {
+        var frames = new QuantumKanNetworkOptions { Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [8], Kernel = 3 } };
+        Assert.Equal(HeadInput.Auto, frames.HeadInput);
+        using var withEncoder = new QuantumKanNetwork(10, 3, frames);
+        Assert.Equal(HeadInput.StateAndClip, withEncoder.Options.HeadInput);
+        Assert.Equal(withEncoder.RepresentationSize + withEncoder.Encoder!.OutputSize, withEncoder.HeadInputSize);
+        using var pooled = new QuantumKanNetwork(10, 3, new QuantumKanNetworkOptions { Encoder = FrameEncoderOptions.None });
+        Assert.Equal(HeadInput.State, pooled.Options.HeadInput);
+        Assert.Equal(pooled.RepresentationSize, pooled.HeadInputSize);
+        // Encoder Auto on frames resolves to Temporal, and then the head input to StateAndClip; an explicit choice stays.
+        Assert.Equal(HeadInput.StateAndClip, new QuantumKanNetworkOptions().ResolveEncoder(inputIsFrames: true).HeadInput);
+        Assert.Equal(HeadInput.State, new QuantumKanNetworkOptions().ResolveEncoder(inputIsFrames: false).HeadInput);
+        Assert.Equal(HeadInput.State, (frames with { HeadInput = HeadInput.State }).ResolveEncoder(inputIsFrames: true).HeadInput);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
