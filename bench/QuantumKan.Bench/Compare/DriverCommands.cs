@@ -9,7 +9,7 @@ namespace QuantumKan.Bench.Compare;
 /// </summary>
 internal static class DriverCommands
 {
-    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "encoder-latency", "conv-gradients", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
+    public static readonly string[] Names = ["generate", "compare", "compare-encoder", "encoder-profile", "encoder-latency", "encoder-step", "conv-gradients", "scale", "probe", "device", "scalar-race", "long-clip-memory", "implicit-scalars"];
 
     public static int Run(string[] args)
     {
@@ -19,6 +19,7 @@ internal static class DriverCommands
         root.Subcommands.Add(CompareEncoder());
         root.Subcommands.Add(EncoderProfileCommand());
         root.Subcommands.Add(EncoderLatencyCommand());
+        root.Subcommands.Add(EncoderStepCommand());
         root.Subcommands.Add(ConvGradientsCommand());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Probe());
@@ -105,6 +106,18 @@ internal static class DriverCommands
             { data, work, threads, epochs, repeats };
         command.SetAction(p => EncoderLatency.Execute(new EncoderLatency.Settings(p.GetValue(data)!, p.GetValue(work)!, p.GetValue(threads),
             p.GetValue(epochs), p.GetValue(repeats))));
+        return command;
+    }
+
+    private static Command EncoderStepCommand()
+    {
+        var threads = IntOption("--threads", Environment.ProcessorCount, "libtorch intra-op threads.");
+        var steps = IntOption("--steps", 40, "Timed training steps (median reported).");
+        var batch = IntOption("--batch", 32, "Batch size.");
+        var fitEpochs = IntOption("--fit-epochs", 2, "Epochs of a real Trainer.Fit on the same clips (0 skips it).");
+        var command = new Command("encoder-step", "Where one training step of the encoder network goes, part by part, in place (synthetic clips of the bench's shape).")
+            { threads, steps, batch, fitEpochs };
+        command.SetAction(p => EncoderStepProfile.Execute(p.GetValue(threads), p.GetValue(steps), p.GetValue(batch), p.GetValue(fitEpochs)));
         return command;
     }
 

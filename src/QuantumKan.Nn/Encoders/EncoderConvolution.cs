@@ -36,6 +36,15 @@ internal sealed class EncoderConv1d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) =>
         nn.functional.conv1d(x, weight.view(_outChannels, InChannels, _kernel), stride: _stride, padding: _padding);
+
+    /// <summary>
+    /// The same convolution on a time row of height 1: <c>x (B, Cin, 1, T)</c> → <c>(B, Cout, 1, T')</c>, by
+    /// libtorch's <c>conv2d</c> with the weight viewed as <c>(Cout, Cin, 1, K)</c>. Unlike <c>conv1d</c>, which makes
+    /// its input contiguous first, <c>conv2d</c> keeps a channels-last input (memory order B, T, C) channels-last, so
+    /// oneDNN convolves it without reordering and the output comes back channels-last too.
+    /// </summary>
+    public Tensor ForwardRow(Tensor x) =>
+        nn.functional.conv2d(x, weight.view(_outChannels, InChannels, 1, _kernel), strides: [1, _stride], padding: [0, _padding]);
 }
 
 /// <summary>
