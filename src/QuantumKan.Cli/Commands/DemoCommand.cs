@@ -107,7 +107,7 @@ internal static class DemoCommand
             new QuantumKanNetworkOptions { Encoder = FrameEncoderOptions.None }, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, pooled);
         console.Out.WriteLine();
-        console.Out.WriteLine("Encoder: every log-mel frame → temporal convolution (2 s random crops) → quantum embedding → KAN layers.");
+        console.Out.WriteLine("Encoder: every log-mel frame → temporal convolution (2 s random crops) → quantum embedding + skip → KAN layers.");
         var outcome = TrainingWorkflow.Run(new TrainingPlan(source, modelPath, Path.Combine(cache, "frames"), FrontEnd, ClassificationTask.MultiLabel,
             EncoderNetwork, training, seed, ValidationFraction: 0, ResumeFromWorkspace: false, ContinueFrom: null), console);
         TrainCommand.WriteSummary(console, outcome);

@@ -77,7 +77,9 @@ public class EncoderResumeTests
     {
         var (train, validation) = Sources();
         var model = NewModel();
-        var result = new Trainer(model, ClassificationTask.Multiclass, Options(null) with { Epochs = 12, ValidateEverySteps = 0 }).Fit(train, validation);
+        // 20 epochs: with the default head (the skip dropped for half the clips) 12 epochs reached 0.667 for one of five
+        // network seeds and 1.0 for the others; at 20 epochs eight seeds of eight reach 1.0 (the state-only head: 1.0 at 12).
+        var result = new Trainer(model, ClassificationTask.Multiclass, Options(null) with { Epochs = 20, ValidateEverySteps = 0 }).Fit(train, validation);
         Assert.True(result.State.BestMetric >= 0.9, $"best validation accuracy {result.State.BestMetric}");
     }
 }
