@@ -20,7 +20,8 @@
 # --quick is the CI smoke run: tiny sizes, one epoch pair, no scaling.
 # --probe runs only the option probe behind the network's defaults (QuantumKanNetworkOptions): each variant and the
 # same-size MLP, two seeds, on the same data set (about 7 minutes on 2 cores); no PyTorch needed.
-# --encoder compares the frame-encoder network instead (Temporal encoder, default options; default 6 epochs):
+# --encoder compares the frame-encoder network instead (Temporal encoder, the head reading the quantum state alone as the
+# PyTorch twin builds it; default 6 epochs):
 # `QuantumKan.Bench compare-encoder` against bench/reference/encoder_bench.py, printing training clips/s (batch 32,
 # 100-frame crops of precomputed frames), end to end WAV folder -> trained model, and single-clip latency (WAV path ->
 # scores over the saved pipeline) as ratios (bench/reference/encoder_ratios.py). --gemm-reference also runs the
