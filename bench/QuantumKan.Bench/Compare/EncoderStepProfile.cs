@@ -54,18 +54,19 @@ internal static class EncoderStepProfile
         new Random(7).Shuffle(order);
         var watch = new Stopwatch();
         var total = new Stopwatch();
+        // Milliseconds since the last lap (or restart), and a new lap.
+        double Lap()
+        {
+            double ms = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            return ms;
+        }
         for (int s = 0; s < steps + 3; s++)
         {
             bool record = s >= 3;
             int[] indices = [.. order.Skip(s * batch % (Clips - batch)).Take(batch)];
             total.Restart();
             watch.Restart();
-            double Lap()
-            {
-                double ms = watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
-                return ms;
-            }
             var stepScope = NewDisposeScope();
             optimizer.zero_grad();
             var inner = NewDisposeScope();
@@ -110,12 +111,6 @@ internal static class EncoderStepProfile
             using var scope = NewDisposeScope();
             var b = reader.Read(indices);
             watch.Restart();
-            double Lap()
-            {
-                double ms = watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
-                return ms;
-            }
             var x = network.StandardizeFrames(b.Features);
             QuantumKanNetwork.BandStatistics(x, null);
             double standardize = Lap();
@@ -157,12 +152,6 @@ internal static class EncoderStepProfile
             var clip = network.Encoder!.Encode(x, null).detach().requires_grad_(true);
             var target = QuantumKanNetwork.BandStatistics(x, null);
             watch.Restart();
-            double Lap()
-            {
-                double ms = watch.Elapsed.TotalMilliseconds;
-                watch.Restart();
-                return ms;
-            }
             var state = network.Embedding.Encode(nn.functional.layer_norm(clip, [clip.shape[1]]));
             var representation = network.Represent(state);
             double embed = Lap();

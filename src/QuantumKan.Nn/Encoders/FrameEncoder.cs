@@ -70,16 +70,17 @@ public abstract class FrameEncoder : nn.Module<Tensor, Tensor>
     private protected abstract Tensor Pool(Tensor sequence, Tensor? lengths);
 
     /// <summary>
-    /// Runs halving blocks in order: before each, the valid lengths become ⌈L/2⌉ and the block receives the mask of
-    /// its output positions. x: (B, C, T, …) → (B, C', T', …).
+    /// Runs halving blocks in order: before each, the valid lengths become ⌈L/2⌉ and the block receives the (B, 1, T')
+    /// mask of its output positions. x: (B, C, T, …) → (B, C', T', …), or with <paramref name="timeAxis"/> another axis
+    /// halving (the Temporal encoder's rows (B, C, 1, T) use axis 3).
     /// </summary>
     private protected static (Tensor Sequence, Tensor? Lengths) RunHalvingBlocks<TBlock>(Tensor x, Tensor? lengths, IEnumerable<TBlock> blocks,
-        Func<TBlock, Tensor, Tensor?, Tensor> forward)
+        Func<TBlock, Tensor, Tensor?, Tensor> forward, int timeAxis = 2)
     {
         foreach (var block in blocks)
         {
             lengths = Halve(lengths);
-            x = forward(block, x, TimeMask(lengths, (x.shape[2] + 1) / 2, x.dtype));
+            x = forward(block, x, TimeMask(lengths, (x.shape[timeAxis] + 1) / 2, x.dtype));
         }
         return (x, lengths);
     }

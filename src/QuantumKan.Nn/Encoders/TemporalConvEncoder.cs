@@ -49,11 +49,7 @@ public sealed class TemporalConvEncoder : FrameEncoder
         if (!training)
             x = x.contiguous();                                                           // (B, M, 1, T), contiguous
         x = TemporalResidualBlock.Masked(nn.functional.relu(stem_norm.call(stem.ForwardRow(x))), RowMask(lengths, x.shape[3], x.dtype)); // (B, C0, 1, T)
-        foreach (var block in blocks)
-        {
-            lengths = Halve(lengths);
-            x = block.Forward(x, RowMask(lengths, (x.shape[3] + 1) / 2, x.dtype));        // (B, C, 1, ⌈T/2⌉)
-        }
+        (x, lengths) = RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask?.unsqueeze(2)), timeAxis: 3); // (B, C, 1, T')
         return (x.squeeze(2), lengths);                                                   // (B, C, T')
     }
 

@@ -68,8 +68,6 @@ public static class AdamWUpdate
     // TorchSharp's AdamW.step body for one parameter, line by line, with explicit Scalars.
     private static void Update(Parameter parameter, AdamW.State state, AdamW.Options options)
     {
-        double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, weightDecay = options.weight_decay!.Value;
-        double eps = options.eps!.Value, lr = options.LearningRate!.Value;
         var grad = parameter.grad;
         if (grad is null)
             return;
@@ -77,34 +75,45 @@ public static class AdamWUpdate
             grad = grad.negative();
 
         state.step += 1;
+        Func<Tensor, Tensor>? runningMaximum = !options.amsgrad!.Value ? null : expAvgSq =>
+        {
+            var previous = state.max_exp_avg_sq;
+            state.max_exp_avg_sq = torch.maximum(previous, expAvgSq).DetachFromDisposeScope();
+            previous.Dispose();
+            return state.max_exp_avg_sq;
+        };
+        Apply(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, options, runningMaximum);
+    }
+
+    // The update's arithmetic on one tensor of values (a parameter, or a group's flat copy), in TorchSharp's order and
+    // with its Scalars: decoupled decay, the two moments, the bias-corrected step. secondMoment maps the updated
+    // exp_avg_sq to the divisor's moment (amsgrad's running maximum); null divides by exp_avg_sq itself.
+    private static void Apply(Tensor values, Tensor grad, Tensor expAvg, Tensor expAvgSq, long step, AdamW.Options options,
+        Func<Tensor, Tensor>? secondMoment = null)
+    {
+        double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, weightDecay = options.weight_decay!.Value;
+        double eps = options.eps!.Value, lr = options.LearningRate!.Value;
 
         using (var decay = (1 - lr * weightDecay).ToScalar())
-            parameter.mul_(decay);
+            values.mul_(decay);
 
-        double biasCorrection1 = 1 - Math.Pow(beta1, state.step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, state.step);
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, step);
 
         using (var b1 = beta1.ToScalar())
         using (var oneMinusB1 = (1 - beta1).ToScalar())
-            state.exp_avg.mul_(b1).add_(grad, oneMinusB1);
+            expAvg.mul_(b1).add_(grad, oneMinusB1);
         using (var b2 = beta2.ToScalar())
         using (var oneMinusB2 = (1 - beta2).ToScalar())
-            state.exp_avg_sq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
+            expAvgSq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
 
-        Tensor secondMoment = state.exp_avg_sq;
-        if (options.amsgrad!.Value)
-        {
-            var previous = state.max_exp_avg_sq;
-            state.max_exp_avg_sq = torch.maximum(previous, state.exp_avg_sq).DetachFromDisposeScope();
-            previous.Dispose();
-            secondMoment = state.max_exp_avg_sq;
-        }
+        var moment = secondMoment is null ? expAvgSq : secondMoment(expAvgSq);
         using var sqrtBias2 = Math.Sqrt(biasCorrection2).ToScalar();
         using var epsilon = eps.ToScalar();
-        var denominator = secondMoment.sqrt().div(sqrtBias2).add_(epsilon, ScalarArithmetic.One);
+        var denominator = moment.sqrt().div(sqrtBias2).add_(epsilon, ScalarArithmetic.One);
 
         using var stepSize = (-(lr / biasCorrection1)).ToScalar();
-        parameter.addcdiv_(state.exp_avg, denominator, stepSize);
+        values.addcdiv_(expAvg, denominator, stepSize);
     }
 
     // The flat path needs a plain AdamW group of two or more parameters, all with gradients of their own dtype and
@@ -129,34 +138,13 @@ public static class AdamWUpdate
     // and gradients and on the flat moments that back the states.
     private static void UpdateFlat(Parameter[] parameters, AdamW.State[] states, FlatMoments flat, AdamW.Options options)
     {
-        double beta1 = options.beta1!.Value, beta2 = options.beta2!.Value, weightDecay = options.weight_decay!.Value;
-        double eps = options.eps!.Value, lr = options.LearningRate!.Value;
         var grad = torch.cat(parameters.Select(p => p.grad!.reshape(-1)).ToArray());
         var values = torch.cat(parameters.Select(p => p.reshape(-1)).ToArray());
 
         long step = states[0].step + 1;
         foreach (var state in states)
             state.step = step;
-
-        using (var decay = (1 - lr * weightDecay).ToScalar())
-            values.mul_(decay);
-
-        double biasCorrection1 = 1 - Math.Pow(beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, step);
-
-        using (var b1 = beta1.ToScalar())
-        using (var oneMinusB1 = (1 - beta1).ToScalar())
-            flat.ExpAvg.mul_(b1).add_(grad, oneMinusB1);
-        using (var b2 = beta2.ToScalar())
-        using (var oneMinusB2 = (1 - beta2).ToScalar())
-            flat.ExpAvgSq.mul_(b2).addcmul_(grad, grad, oneMinusB2);
-
-        using var sqrtBias2 = Math.Sqrt(biasCorrection2).ToScalar();
-        using var epsilon = eps.ToScalar();
-        var denominator = flat.ExpAvgSq.sqrt().div(sqrtBias2).add_(epsilon, ScalarArithmetic.One);
-
-        using var stepSize = (-(lr / biasCorrection1)).ToScalar();
-        values.addcdiv_(flat.ExpAvg, denominator, stepSize);
+        Apply(values, grad, flat.ExpAvg, flat.ExpAvgSq, step, options);
 
         long offset = 0;
         foreach (var p in parameters)
