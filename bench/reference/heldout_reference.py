@@ -277,6 +277,7 @@ def train_pooled(kind, data, multilabel, classes, args, epochs=100, batch=128):
 
 
 def main():
+    global PATCH
     p = argparse.ArgumentParser()
     p.add_argument("--data", required=True)
     p.add_argument("--threads", type=int, default=2, help="torch threads; on a loaded 2-core machine 1 is faster")
@@ -290,7 +291,6 @@ def main():
     p.add_argument("--whole-clip", action="store_true",
                    help="CNN inference on each whole clip instead of patch means (qkan train --inference WholeClip)")
     args = p.parse_args()
-    global PATCH
     PATCH = args.crop_frames
     torch.set_num_threads(args.threads)
     np.random.seed(args.seed)

@@ -10,6 +10,8 @@ public class ArgumentErrorTests
     [InlineData("predict", "--model", "m.zip", "a.wav", "--top", "0")]
     [InlineData("train", "--epochs", "0", "--csv", "x.csv")]
     [InlineData("train", "--fsd50k", "root", "--lr", "fast")]
+    [InlineData("train", "--fsd50k", "root", "--semantic-widths", "0")]
+    [InlineData("train", "--fsd50k", "root", "--semantic-widths", "none,8")]     // none stands alone
     [InlineData("mel", "a.wav")]                                              // --out is required
     [InlineData("mel", "a.wav", "--out", "x.npy", "--threads", "0")]
     [InlineData("evaluate", "--model", "m.zip", "--fsd50k", "root", "--split", "test")]

@@ -114,9 +114,11 @@ internal sealed class NetworkOptionSet
 
     public Option<int[]> SemanticWidths { get; } = new("--semantic-widths")
     {
-        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64).",
+        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64), or none: the KAN head reads the state (and skip) directly.",
         DefaultValueFactory = _ => Defaults.SemanticWidths,
-        CustomParser = CommandValidation.ParsePositiveIntegers,
+        CustomParser = r => r.Tokens is [{ Value: var v }] && v.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+            ? []
+            : CommandValidation.ParsePositiveIntegers(r),
     };
 
     public Option<KanBasis> SemanticBasis { get; } = new("--semantic-basis")
@@ -210,7 +212,7 @@ internal sealed class NetworkOptionSet
             ClassifierHead = r.GetValue(ClassifierHead),
             HeadInput = r.GetValue(HeadInput),
             SkipDropout = r.GetValue(SkipDropout),
-            SemanticWidths = r.GetValue(SemanticWidths) is { Length: > 0 } widths ? widths : Defaults.SemanticWidths,
+            SemanticWidths = r.GetValue(SemanticWidths) ?? Defaults.SemanticWidths,
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),
             Decoder = KanLayerOptions.For(r.GetValue(DecoderBasis)),

@@ -35,7 +35,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     private Tensor? frame_mean;   // (M) buffer, encoder path only
     private Tensor? frame_scale;  // (M) buffer: 1/std, or 1 for constant bands
     private readonly QuantumFieldEmbedding embedding;
-    private readonly KanNetwork semantic;
+    private readonly KanNetwork? semantic;   // null with no semantic widths: the head reads the representation directly
     private readonly LayerNorm? head_norm;
     private readonly KanLayer head;
     private readonly KanLayer decoder;
@@ -69,7 +69,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         RepresentationSize = 4 * embedding.Modes + Options.Embedding.ReferenceStates;
         HeadInputSize = RepresentationSize + (Options.HeadInput == HeadInput.StateAndClip ? clipWidth : 0);
         int[] widths = [HeadInputSize, .. Options.SemanticWidths];
-        semantic = new KanNetwork(widths, Options.Semantic, Options.LayerNorm);
+        semantic = widths.Length > 1 ? new KanNetwork(widths, Options.Semantic, Options.LayerNorm) : null;
         head_norm = Options.LayerNorm ? nn.LayerNorm(widths[^1]) : null;
         head = KanLayer.Create(widths[^1], classes, Options.Head);
         if (Options.ClassifierHead != ClassifierHead.QuantumKan)
@@ -248,7 +248,9 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
 
     private Tensor Classify(Tensor representation, Tensor? clip)
     {
-        var h = semantic.call(clip is null ? representation : cat([representation, clip], 1));
+        var h = clip is null ? representation : cat([representation, clip], 1);
+        if (semantic is not null)
+            h = semantic.call(h);
         if (head_norm is not null)
             h = head_norm.call(h);
         return head.call(h);
@@ -258,9 +260,10 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
     public Tensor RegularizationLoss(double l1Weight = 1.0, double entropyWeight = 1.0)
     {
         using var scope = NewDisposeScope();
-        var total = embedding.RegularizationLoss(l1Weight, entropyWeight)
-            .Plus(semantic.RegularizationLoss(l1Weight, entropyWeight))
-            .Plus(head.RegularizationLoss(l1Weight, entropyWeight))
+        var total = embedding.RegularizationLoss(l1Weight, entropyWeight);
+        if (semantic is not null)
+            total = total.Plus(semantic.RegularizationLoss(l1Weight, entropyWeight));
+        total = total.Plus(head.RegularizationLoss(l1Weight, entropyWeight))
             .Plus(decoder.RegularizationLoss(l1Weight, entropyWeight));
         if (frame_encoder is KanConvEncoder kan)
             total = total.Plus(kan.RegularizationLoss(l1Weight, entropyWeight));

@@ -89,7 +89,11 @@ public sealed record QuantumKanNetworkOptions
     /// <summary>Hidden width of the <see cref="ClassifierHead.Mlp"/> baseline head. Default 128.</summary>
     public int MlpHiddenWidth { get; init; } = 128;
 
-    /// <summary>Hidden widths of the semantic KAN layers between the state representation and the head. Default [64].</summary>
+    /// <summary>
+    /// Hidden widths of the semantic KAN layers between the state representation and the head. Default [64]. Empty: no
+    /// semantic layers; the KAN head reads the representation (and, with <see cref="HeadInput.StateAndClip"/>, the clip
+    /// vector) directly, through the head's LayerNorm when <see cref="LayerNorm"/> is on.
+    /// </summary>
     public int[] SemanticWidths { get; init; } = [64];
 
     /// <summary>The semantic layers' KAN basis. Default B-spline, G = 5, k = 3.</summary>

@@ -133,6 +133,21 @@ public sealed class OnnxParityTests : IDisposable
             AssertParity(model, "pooled-state-and-clip", rows: 8, featureWidth: width);
     }
 
+    [Fact]
+    public void NoSemanticLayers_TheHeadReadingStateAndClipDirectly_MatchesTorchSharp()
+    {
+        const int width = 12;
+        var options = new QuantumKanNetworkOptions
+        {
+            Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [6, 8], Kernel = 5, CropFrames = 24 },
+            Embedding = SmallEmbedding(),
+            SemanticWidths = [],
+            HeadInput = HeadInput.StateAndClip,
+        };
+        var model = OnnxTestModels.Classifier(width, 4, options, seed: 43);
+        AssertFrameParity(model, "frames-no-semantic", width, subtractClipMean: false);
+    }
+
     private void AssertFrameParity(QuantumKanClassifierTransformer model, string name, int bands, bool subtractClipMean)
     {
         using var onnx = OnnxTestModels.Export(model, _directory, name);
