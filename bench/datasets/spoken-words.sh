@@ -21,7 +21,7 @@ command -v text2wave >/dev/null || need+=(festival)
 [ -d /usr/share/festival/voices/english/ked_diphone ] || need+=(festvox-kdlpc16k)
 [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
 for pkg in festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph festvox-suopuhe-lj festvox-suopuhe-mv \
-           festvox-italp16k festvox-itapc16k festvox-ca-ona-hts festvox-ru; do
+           festvox-italp16k festvox-itapc16k festvox-ca-ona-hts; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v sox >/dev/null || need+=(sox)

@@ -7,7 +7,7 @@ Run through bench/datasets/spoken-words.sh, which installs the synthesizers firs
 Voices are split, never clips: flite is test-only (all five voices); espeak-ng voices are accent+variant pairs and
 the accents AND the variants are partitioned (a test voice shares neither its accent nor its variant with any train
 voice); festival's ked is train, its kal and slt voices are val (so the kal and slt speakers, which flite also has,
-never reach train); festival's Czech, Finnish, Italian, Catalan and Russian voices (ten speakers, read from respellings) are
+never reach train); festival's Czech, Finnish, Italian and Catalan voices (nine speakers, read from respellings) are
 train. OUT_ROOT/voices.csv lists every voice with its split; the script asserts disjointness.
 
 Each clip: 1.0 s, mono, 16-bit, 44.1 kHz; the word (silence-trimmed) at a seeded random offset, seeded gain, over
@@ -42,7 +42,7 @@ ESPEAK_VARIANTS = {
 }
 FLITE_VOICES = {"test": ["kal", "kal16", "awb", "rms", "slt"]}
 FESTIVAL_VOICES = {"train": ["ked_diphone", "czech_dita", "czech_krb", "czech_machac", "czech_ph", "suo_fi_lj_diphone",
-                             "hy_fi_mv_diphone", "lp_diphone", "pc_diphone", "upc_ca_ona_hts", "msu_ru_nsh_clunits"],
+                             "hy_fi_mv_diphone", "lp_diphone", "pc_diphone", "upc_ca_ona_hts"],
                    "val": ["kal_diphone", "cmu_us_slt_arctic_hts"]}
 # Festival's Czech, Finnish, Italian and Catalan voices read the English words from these respellings in their own
 # orthography (so they say the English word with their accent, rather than spell-reading it).
@@ -51,16 +51,12 @@ RESPELL = {
     "finnish": dict(yes="jes", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
     "italian": dict(yes="ies", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
     "catalan": dict(yes="ies", no="nou", up="ap", down="daun", left="left", right="rait", on="on", off="of", stop="stop", go="gou"),
-    "russian": dict(yes="йес", no="ноу", up="ап", down="даун", left="лефт", right="райт", on="он", off="оф", stop="стоп", go="гоу"),
 }
 LANGUAGE = {"czech_dita": "czech", "czech_krb": "czech", "czech_machac": "czech", "czech_ph": "czech",
             "suo_fi_lj_diphone": "finnish", "hy_fi_mv_diphone": "finnish", "lp_diphone": "italian",
-            "pc_diphone": "italian", "upc_ca_ona_hts": "catalan", "msu_ru_nsh_clunits": "russian"}
+            "pc_diphone": "italian", "upc_ca_ona_hts": "catalan"}
 # Renditions (speed/pitch draws) per voice per word.
 RENDITIONS = {"full": {"train": 5, "val": 8, "test": 4}, "quick": {"train": 1, "val": 2, "test": 1}}
-# Festival's train voices get more renditions than espeak-ng's: 11 festival voices against 50 espeak-ng ones, and the
-# synthesizer held out (flite) is nearer festival's concatenative voices than espeak-ng's formant voices.
-FESTIVAL_TRAIN_RENDITIONS = {"full": 10, "quick": 2}
 # The person behind each flite/festival voice (flite's kal/kal16 and festival's kal_diphone are one speaker, as are
 # flite's slt and festival's cmu_us_slt_arctic_hts).
 SPEAKER = {"kal": "kal", "kal16": "kal", "awb": "awb", "rms": "rms", "slt": "slt",
@@ -170,9 +166,7 @@ def main():
     for split in ["train", "val", "test"]:
         for v in [v for v in vs if v[4] == split]:
             for word in WORDS:
-                count = FESTIVAL_TRAIN_RENDITIONS["quick" if args.quick else "full"] \
-                    if v[1] == "festival" and split == "train" else renditions[split]
-                for r in range(count):
+                for r in range(renditions[split]):
                     jobs.append((str(next_id), v, word, r, split, root))
                     next_id += 1
     with multiprocessing.Pool(args.workers) as pool:
