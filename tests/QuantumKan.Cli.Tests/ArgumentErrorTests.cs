@@ -11,6 +11,7 @@ public class ArgumentErrorTests
     [InlineData("train", "--epochs", "0", "--csv", "x.csv")]
     [InlineData("train", "--fsd50k", "root", "--lr", "fast")]
     [InlineData("train", "--fsd50k", "root", "--semantic-widths", "0")]
+    [InlineData("train", "--fsd50k", "root", "--contrastive-target", "Jaccard")]
     [InlineData("train", "--fsd50k", "root", "--semantic-widths", "none,8")]     // none stands alone
     [InlineData("mel", "a.wav")]                                              // --out is required
     [InlineData("mel", "a.wav", "--out", "x.npy", "--threads", "0")]

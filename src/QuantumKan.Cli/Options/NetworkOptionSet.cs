@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
+using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Network;
 using QuantumKan.Nn.Quantum;
 
@@ -67,6 +68,12 @@ internal sealed class NetworkOptionSet
         Description = "With --head-input StateAndClip: probability per training clip that the skip is dropped, so the head must classify from the quantum state alone.",
         DefaultValueFactory = _ => Defaults.SkipDropout,
     }.InRange(0.0, 0.99);
+
+    public Option<ContrastiveTarget> ContrastiveTarget { get; } = new("--contrastive-target")
+    {
+        Description = "What the fidelity contrastive loss pulls clips sharing a label towards: SharedLabel (the same state, F = 1) or LabelOverlap (F = the Jaccard overlap of their label sets; differs only on multi-label data).",
+        DefaultValueFactory = _ => Defaults.ContrastiveTarget,
+    };
 
     public Option<int> FrequencyMasks { get; } = new Option<int>("--freq-masks") { Description = "SpecAugment frequency masks per training clip.", DefaultValueFactory = _ => 0 }.InRange(0, 64);
 
@@ -158,7 +165,7 @@ internal sealed class NetworkOptionSet
 
     public void AddTo(Command command)
     {
-        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
+        Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, ContrastiveTarget, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
             TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
@@ -212,6 +219,7 @@ internal sealed class NetworkOptionSet
             ClassifierHead = r.GetValue(ClassifierHead),
             HeadInput = r.GetValue(HeadInput),
             SkipDropout = r.GetValue(SkipDropout),
+            ContrastiveTarget = r.GetValue(ContrastiveTarget),
             SemanticWidths = r.GetValue(SemanticWidths) ?? Defaults.SemanticWidths,
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),

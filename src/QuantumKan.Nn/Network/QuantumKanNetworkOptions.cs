@@ -1,5 +1,6 @@
 using QuantumKan.Nn.Encoders;
 using QuantumKan.Nn.Kan;
+using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Quantum;
 
 namespace QuantumKan.Nn.Network;
@@ -126,6 +127,13 @@ public sealed record QuantumKanNetworkOptions
     /// </summary>
     public ContrastiveFidelity ContrastiveFidelity { get; init; } = ContrastiveFidelity.PerMode;
 
+    /// <summary>
+    /// What the contrastive task pulls a pair sharing a label towards. Default <see cref="ContrastiveTarget.SharedLabel"/>
+    /// (F = 1); <see cref="ContrastiveTarget.LabelOverlap"/> pulls it to the label sets' Jaccard overlap, which differs
+    /// only on multi-label data. Training only; models saved before this option load with the default.
+    /// </summary>
+    public ContrastiveTarget ContrastiveTarget { get; init; } = ContrastiveTarget.SharedLabel;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -151,6 +159,8 @@ public sealed record QuantumKanNetworkOptions
         Decoder.Validate();
         if (NormalizationSamples < 0)
             throw new ArgumentOutOfRangeException(nameof(NormalizationSamples), NormalizationSamples, "Must be ≥ 0.");
+        if (!Enum.IsDefined(ContrastiveTarget))
+            throw new ArgumentOutOfRangeException(nameof(ContrastiveTarget), ContrastiveTarget, "Not a contrastive target.");
         if (!(ContrastiveMargin >= 0 && ContrastiveMargin < 1))
             throw new ArgumentOutOfRangeException(nameof(ContrastiveMargin), ContrastiveMargin, "The margin is a fidelity in [0, 1).");
     }

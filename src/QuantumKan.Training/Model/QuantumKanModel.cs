@@ -25,7 +25,7 @@ public sealed class QuantumKanModel : ITrainableModel
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         _multiLabel = task == ClassificationTask.MultiLabel;
-        _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin);
+        _contrastive = new FidelityContrastiveLoss(network.Options.ContrastiveMargin, network.Options.ContrastiveTarget);
         _normalization = new NormalizationPenalty(network.Embedding.Grid.Spacing);
     }
 

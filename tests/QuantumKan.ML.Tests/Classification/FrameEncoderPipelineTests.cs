@@ -126,7 +126,7 @@ public class FrameEncoderPipelineTests(SyntheticFsd50kFixture data, ITestOutputH
                     framed = copy.ToArray();
                 }
                 var json = JsonNode.Parse(framed.AsSpan(14, framed.Length - 14 - 32))!.AsObject();
-                foreach (var added in new[] { "Encoder", "Augmentation", "ClassifierHead", "HeadInput", "SkipDropout", "MlpHiddenWidth" })
+                foreach (var added in new[] { "Encoder", "Augmentation", "ClassifierHead", "HeadInput", "SkipDropout", "ContrastiveTarget", "MlpHiddenWidth" })
                     Assert.True(json.Remove(added), $"{added} was not saved");
                 var payload = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
                 string name = entry.FullName;

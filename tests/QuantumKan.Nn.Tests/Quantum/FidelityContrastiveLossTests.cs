@@ -26,6 +26,50 @@ public class FidelityContrastiveLossTests
     }
 
     [Fact]
+    public void LabelOverlap_PullsAPartlySharedPairToItsJaccardOverlap_NotToOne()
+    {
+        using var scope = NewDisposeScope();
+        // Pair (0, 1): {0} and {0, 1}, Jaccard 1/2. At F = 0.5 the positive term vanishes; SharedLabel still wants F = 1.
+        var overlap = new FidelityContrastiveLoss(0.1, ContrastiveTarget.LabelOverlap);
+        var shared = new FidelityContrastiveLoss(0.1, ContrastiveTarget.SharedLabel);
+        Assert.Equal(0.15, overlap.call(Fidelity(0.5, 0.4, 0.05), MultiHot()).item<double>(), 12);
+        Assert.Equal(0.5 + 0.15, shared.call(Fidelity(0.5, 0.4, 0.05), MultiHot()).item<double>(), 12);
+        // Both ways: above the overlap costs as much as below it.
+        Assert.Equal(0.2 + 0.15, overlap.call(Fidelity(0.7, 0.4, 0.05), MultiHot()).item<double>(), 12);
+        Assert.Equal(0.2 + 0.15, overlap.call(Fidelity(0.3, 0.4, 0.05), MultiHot()).item<double>(), 12);
+    }
+
+    [Fact]
+    public void LabelOverlap_IsSharedLabel_ForSingleLabelData()
+    {
+        using var scope = NewDisposeScope();
+        var f = Fidelity(0.9, 0.3, 0.6);
+        var overlap = new FidelityContrastiveLoss(0.2, ContrastiveTarget.LabelOverlap);
+        var shared = new FidelityContrastiveLoss(0.2, ContrastiveTarget.SharedLabel);
+        var oneHot = tensor(new float[,] { { 1, 0 }, { 1, 0 }, { 0, 1 } });
+        Assert.Equal(shared.call(f, oneHot).item<double>(), overlap.call(f, oneHot).item<double>(), 14);
+        var indices = tensor(new long[] { 4, 4, 1 });
+        Assert.Equal(shared.call(f, indices).item<double>(), overlap.call(f, indices).item<double>(), 14);
+    }
+
+    [Fact]
+    public void LabelOverlap_IsTheJaccardIndexOfTheLabelSets()
+    {
+        using var scope = NewDisposeScope();
+        // {0}, {0, 1}, {2}, {} (soft mixup targets count as members where non-zero).
+        var labels = tensor(new float[,] { { 1, 0, 0 }, { 0.6f, 0.4f, 0 }, { 0, 0, 1 }, { 0, 0, 0 } });
+        var j = FidelityContrastiveLoss.LabelOverlap(labels);
+        Assert.Equal(new[]
+        {
+            1, 0.5, 0, 0,
+            0.5, 1, 0, 0,
+            0, 0, 1, 0,
+            0, 0, 0, 0,
+        }, j.flatten().data<double>().ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FidelityContrastiveLoss(0.1, (ContrastiveTarget)7));
+    }
+
+    [Fact]
     public void Pairs_SharingAnyLabelArePositive_SharingNoneAreNegative_DiagonalIsNeither()
     {
         using var scope = NewDisposeScope();
