@@ -71,7 +71,7 @@ internal sealed class NetworkOptionSet
 
     public Option<ContrastiveTarget> ContrastiveTarget { get; } = new("--contrastive-target")
     {
-        Description = "What the fidelity contrastive loss pulls clips sharing a label towards: SharedLabel (the same state, F = 1) or LabelOverlap (F = the Jaccard overlap of their label sets; differs only on multi-label data).",
+        Description = "What the fidelity contrastive loss pulls clips sharing a label towards: LabelOverlap (F = the Jaccard overlap of their label sets), SharedLabel (the same state, F = 1; the original design), or Auto (LabelOverlap). They differ only on multi-label data.",
         DefaultValueFactory = _ => Defaults.ContrastiveTarget,
     };
 

@@ -5,6 +5,7 @@ using QuantumKan.ML.DataView;
 using QuantumKan.ML.Persistence;
 using QuantumKan.ML.Quantum;
 using QuantumKan.Nn.Encoders;
+using QuantumKan.Nn.Losses;
 using QuantumKan.Nn.Network;
 using QuantumKan.Training.Data.Frames;
 using QuantumKan.Training.Checkpoints;
@@ -231,6 +232,10 @@ public sealed class QuantumKanClassifierTransformer : QuantumKanTransformerBase,
         // resolved, so Auto here only ever means "saved before".)
         if (options.HeadInput == HeadInput.Auto)
             options = options with { HeadInput = HeadInput.State };
+        // Likewise a model saved before ContrastiveTarget existed was trained with SharedLabel (this matters only if it
+        // trains on).
+        if (options.ContrastiveTarget == ContrastiveTarget.Auto)
+            options = options with { ContrastiveTarget = ContrastiveTarget.SharedLabel };
         options = options.ResolveEncoder(inputIsFrames: false);
         QuantumKanNetwork network;
         try

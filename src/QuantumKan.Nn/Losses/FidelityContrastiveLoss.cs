@@ -25,13 +25,13 @@ public sealed class FidelityContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         if (!Enum.IsDefined(target))
             throw new ArgumentOutOfRangeException(nameof(target), target, "Not a contrastive target.");
         Margin = margin;
-        Target = target;
+        Target = target == ContrastiveTarget.Auto ? ContrastiveTarget.LabelOverlap : target;
     }
 
     /// <summary>Fidelity below which negative pairs cost nothing.</summary>
     public double Margin { get; }
 
-    /// <summary>What a positive pair's fidelity is pulled to.</summary>
+    /// <summary>What a positive pair's fidelity is pulled to (never <see cref="ContrastiveTarget.Auto"/>).</summary>
     public ContrastiveTarget Target { get; }
 
     /// <summary>The loss for a (B, B) fidelity matrix and the batch's labels.</summary>
@@ -82,4 +82,11 @@ public enum ContrastiveTarget
     /// <see cref="SharedLabel"/>; on multi-label mixtures it keeps pairs that share one label from collapsing onto one state.
     /// </summary>
     LabelOverlap,
+
+    /// <summary>
+    /// The library's default, decided when a network is built (<c>QuantumKanNetworkOptions.ResolveEncoder</c>):
+    /// <see cref="LabelOverlap"/>. Models saved before this option existed carry no value and load as
+    /// <see cref="SharedLabel"/>, the loss they were trained with. A loss built with Auto uses <see cref="LabelOverlap"/>.
+    /// </summary>
+    Auto,
 }

@@ -145,6 +145,11 @@ public class FrameEncoderPipelineTests(SyntheticFsd50kFixture data, ITestOutputH
         var clip = new Clip { Path = ml.Data.CreateEnumerable<PathRow>(train, reuseRowObject: false).First().Path };
         var expected = ml.Model.CreatePredictionEngine<Clip, Prediction>(model).Predict(clip).Score;
         Assert.Equal(expected, new MLContext().Model.CreatePredictionEngine<Clip, Prediction>(loaded).Predict(clip).Score);
+        // A model saved before the contrastive target existed was trained with SharedLabel; a new one saves the default resolved.
+        var legacyOptions = ((IEnumerable<ITransformer>)loaded).OfType<QuantumKanClassifierTransformer>().Single().NetworkOptions;
+        Assert.Equal(Nn.Losses.ContrastiveTarget.SharedLabel, legacyOptions.ContrastiveTarget);
+        var newOptions = ((IEnumerable<ITransformer>)model).OfType<QuantumKanClassifierTransformer>().Single().NetworkOptions;
+        Assert.Equal(Nn.Losses.ContrastiveTarget.LabelOverlap, newOptions.ContrastiveTarget);
     }
 
     public sealed class PathRow

@@ -37,5 +37,10 @@ public class ContrastiveTargetTests
         Assert.NotEqual(QuantumLoss(ContrastiveTarget.SharedLabel, features, multi), QuantumLoss(ContrastiveTarget.LabelOverlap, features, multi), 6);
         var single = tensor(new float[,] { { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 1, 0, 0, 0 }, { 0, 0, 1, 0 }, { 0, 0, 0, 1 }, { 0, 1, 0, 0 }, { 0, 0, 1, 0 }, { 1, 0, 0, 0 } });
         Assert.Equal(QuantumLoss(ContrastiveTarget.SharedLabel, features, single), QuantumLoss(ContrastiveTarget.LabelOverlap, features, single), 12);
+        // The default (Auto) is LabelOverlap, decided when the network is built.
+        Assert.Equal(QuantumLoss(ContrastiveTarget.LabelOverlap, features, multi), QuantumLoss(ContrastiveTarget.Auto, features, multi), 12);
+        Assert.Equal(ContrastiveTarget.Auto, new QuantumKanNetworkOptions().ContrastiveTarget);
+        Assert.Equal(ContrastiveTarget.LabelOverlap, new QuantumKanNetworkOptions().ResolveEncoder(inputIsFrames: true).ContrastiveTarget);
+        Assert.Equal(ContrastiveTarget.SharedLabel, new QuantumKanNetworkOptions { ContrastiveTarget = ContrastiveTarget.SharedLabel }.ResolveEncoder(false).ContrastiveTarget);
     }
 }
