@@ -13,9 +13,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${QKAN_HELDOUT_WORK:-/tmp/qkan-heldout}"
 SEED=1
-RUNS="words-encoder,words-linear,words-pooled,words-skip,sounds-encoder,sounds-linear,sounds-pooled,sounds-long-skip,sounds-long-linear"
-# Also available (RESULTS rows): words-lowpass, sounds-encoder-noaug; the third round's words-skip, words-q0 and
-# sounds-long-{encoder,linear,mlp,skip,q0,skip-q0}.
+RUNS="words-default,words-linear4,sounds-long-default,sounds-long-linear4,sounds-long-mlp4,words-pooled,sounds-pooled"
+# Also available (RESULTS rows): the first and second rounds' words-{encoder,linear,lowpass}, sounds-{encoder,
+# encoder-noaug,linear}; the third round's words-skip, words-q0 and sounds-long-{encoder,linear,mlp,skip,q0,skip-q0};
+# the fourth round's words-dh, words-dh-sd0, sounds-long-dh, sounds-long-dh-sd0, sounds-long-e20, sounds-long-linear-e20.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -36,6 +37,9 @@ QKAN=(dotnet "$ROOT/src/QuantumKan.Cli/bin/Release/net10.0/qkan.dll")
 # The spoken-word recipe: the temporal encoder with per-clip mean normalization, mel-axis shift, SpecAugment masks,
 # time shift and mixup; 20 epochs. The recorded-sounds recipe: 2 s crops, max over 2 s patches (an event anywhere
 # makes the label), masks and mixup; 15 epochs. The pooled runs use the encoder-free network on 4-segment statistics.
+# Runs of the first three rounds name the contrastive target they were measured with (SharedLabel; LabelOverlap is the
+# default since the fourth round), so they reproduce their rows.
+BEFORE4=(--contrastive-target SharedLabel)
 WORDS_AUG=(--clip-mean-norm --freq-shift 4 --freq-masks 2 --time-masks 2 --time-shift 10 --mixup 0.5)
 SOUNDS_AUG=(--crop-frames 200 --inference PatchMax --freq-masks 2 --time-masks 2 --mixup 0.5)
 run() {
@@ -46,24 +50,38 @@ run() {
     "${QKAN[@]}" evaluate --model "$WORK/$name/model.zip" --fsd50k "$data" --split eval; } > "$WORK/$name.log" 2>&1
   grep -E "Best validation|\| (accuracy|macro-F1|mAP|lwlrap) " "$WORK/$name.log" || tail -5 "$WORK/$name.log"
 }
-run words-encoder "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --head-input State
-run words-linear "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear
-run words-lowpass "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --low-pass 0.5 --head-input State
-run words-pooled "$WORDS" --task Multiclass --epochs 30 --encoder None
-run sounds-encoder "$SOUNDS" --epochs 15 --encoder Temporal "${SOUNDS_AUG[@]}" --head-input State
-run sounds-encoder-noaug "$SOUNDS" --epochs 15 --encoder Temporal --head-input State
-run sounds-linear "$SOUNDS" --epochs 10 --encoder Temporal --classifier-head Linear
-run sounds-pooled "$SOUNDS" --epochs 30 --encoder None
+run words-encoder "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --head-input State "${BEFORE4[@]}"
+run words-linear "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear "${BEFORE4[@]}"
+run words-lowpass "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --low-pass 0.5 --head-input State "${BEFORE4[@]}"
+run words-pooled "$WORDS" --task Multiclass --epochs 30 --encoder None "${BEFORE4[@]}"
+run sounds-encoder "$SOUNDS" --epochs 15 --encoder Temporal "${SOUNDS_AUG[@]}" --head-input State "${BEFORE4[@]}"
+run sounds-encoder-noaug "$SOUNDS" --epochs 15 --encoder Temporal --head-input State "${BEFORE4[@]}"
+run sounds-linear "$SOUNDS" --epochs 10 --encoder Temporal --classifier-head Linear "${BEFORE4[@]}"
+run sounds-pooled "$SOUNDS" --epochs 30 --encoder None "${BEFORE4[@]}"
 # Third round (bench/RESULTS.md): the skip connection into the KAN head (--head-input StateAndClip, skip dropout 0.5 by
 # default; the default head input for frame encoders since then, so the rounds before it name --head-input State), no
 # fidelity contrastive loss (--loss-quantum 0), and for the recorded sounds 6 s training crops scored on the whole clip
 # (1 s crops of weakly labelled 1-10 s mixtures mostly miss the labelled events).
 SOUNDS_LONG=(--epochs 10 --encoder Temporal --crop-frames 600 --inference WholeClip)
-run words-skip "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --head-input StateAndClip
-run words-q0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --loss-quantum 0 --head-input State
-run sounds-long-encoder "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input State
-run sounds-long-linear "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear
-run sounds-long-mlp "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp
-run sounds-long-skip "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip
-run sounds-long-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --loss-quantum 0 --head-input State
-run sounds-long-skip-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip --loss-quantum 0
+run words-skip "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --head-input StateAndClip "${BEFORE4[@]}"
+run words-q0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --loss-quantum 0 --head-input State "${BEFORE4[@]}"
+run sounds-long-encoder "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input State "${BEFORE4[@]}"
+run sounds-long-linear "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear "${BEFORE4[@]}"
+run sounds-long-mlp "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp "${BEFORE4[@]}"
+run sounds-long-skip "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip "${BEFORE4[@]}"
+run sounds-long-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --loss-quantum 0 --head-input State "${BEFORE4[@]}"
+run sounds-long-skip-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip --loss-quantum 0 "${BEFORE4[@]}"
+# Fourth round (bench/RESULTS.md): the library's defaults since then (skip + skip dropout, LabelOverlap contrastive
+# target), the same encoder with linear / MLP heads, the KAN head without semantic layers (--semantic-widths none),
+# with and without skip dropout, and 20-epoch runs of the third round's default and linear head.
+run words-default "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}"
+run words-linear4 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear
+run words-dh "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none "${BEFORE4[@]}"
+run words-dh-sd0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none --skip-dropout 0
+run sounds-long-default "$SOUNDS" "${SOUNDS_LONG[@]}"
+run sounds-long-linear4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear
+run sounds-long-mlp4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp
+run sounds-long-dh "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths none "${BEFORE4[@]}"
+run sounds-long-dh-sd0 "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths none --skip-dropout 0
+run sounds-long-e20 "$SOUNDS" --epochs 20 --encoder Temporal --crop-frames 600 --inference WholeClip "${BEFORE4[@]}"
+run sounds-long-linear-e20 "$SOUNDS" --epochs 20 --encoder Temporal --crop-frames 600 --inference WholeClip --classifier-head Linear "${BEFORE4[@]}"
