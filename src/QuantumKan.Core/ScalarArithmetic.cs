@@ -24,6 +24,15 @@ public static class ScalarArithmetic
     /// <summary>The integer 0.</summary>
     public static readonly Scalar Zero = 0L.ToScalar();
 
+    /// <summary>The integer 2 (the exponent of <see cref="Squared"/>).</summary>
+    public static readonly Scalar Two = 2L.ToScalar();
+
+    /// <summary>
+    /// <c>a²</c> element-wise: TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit Scalar; this is the same
+    /// libtorch call with a held one.
+    /// </summary>
+    public static Tensor Squared(this Tensor a) => a.pow(Two);
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 

@@ -29,7 +29,7 @@ public sealed class QuantumSimilarityIndex : IDisposable
     private QuantumSimilarityIndex(Tensor coordinates, int modes, double sigma)
     {
         _coordinates = coordinates;
-        _squaredNorms = coordinates.square().sum(-1).DetachFromDisposeScope();
+        _squaredNorms = coordinates.Squared().sum(-1).DetachFromDisposeScope();
         Modes = modes;
         Sigma = sigma;
     }

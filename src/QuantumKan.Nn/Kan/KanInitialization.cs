@@ -22,10 +22,10 @@ internal static class KanInitialization
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = linspace(-Span, Span, Nodes, dtype: ScalarType.Float64).unsqueeze(1); // (N, 1)
-        var weights = x.squeeze(1).square().Times(-0.5).exp();                            // (N)
+        var weights = x.squeeze(1).Squared().Times(-0.5).exp();                            // (N)
         weights /= weights.sum();
         var phi = basisOfColumn(x);                                                     // (N, K, 1)
-        return (phi.square().sum([1, 2]) * weights).sum().item<double>();
+        return (phi.Squared().sum([1, 2]) * weights).sum().item<double>();
     }
 
     /// <summary>E_{x~N(0,1)}[silu(x)²], the second moment of the SiLU base branch.</summary>

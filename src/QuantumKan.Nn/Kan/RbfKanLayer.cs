@@ -58,7 +58,7 @@ public sealed class RbfKanLayer : KanLayer
     internal static (Tensor Values, Tensor Derivatives) EvaluateWithDerivatives(Tensor x, Tensor centerOffsets, Tensor inverseWidth)
     {
         var z = addcmul(centerOffsets, x.unsqueeze(1), inverseWidth, ScalarArithmetic.One); // (B, K, in)
-        var values = z.square().neg_().exp_();
+        var values = z.Squared().neg_().exp_();
         return (values, z.mul_(values).mul_(inverseWidth.Times(-2L)));
     }
 

@@ -80,7 +80,7 @@ internal static class SincBasis
         var half = n.Times(0.5);
         var parity = half.sub_(half.floor()).TimesInPlace(-4L).PlusInPlace(1L);                   // (−1)^n
         var piF = f.Times(Math.PI);
-        var piFSquared = piF.square();
+        var piFSquared = piF.Squared();
         var sinPiF = piF.sin();
         var onePlusF = f.Plus(1L);
         // At a center the quotient below is sin(πf)/(π(f + 1)) instead of sinc(f); this term corrects it.

@@ -32,7 +32,7 @@ public sealed class NormalizationPenalty : nn.Module<Tensor, Tensor, Tensor>
         Quantum.Wavefunction.RequireSameShape(real, imag, nameof(imag));
         using var scope = NewDisposeScope();
         var norm = Quantum.Wavefunction.Norm(new Quantum.SampledWavefunction(real, imag), Spacing); // (...)
-        return norm.Minus(1L).square().mean().MoveToOuterDisposeScope();
+        return norm.Minus(1L).Squared().mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -44,6 +44,6 @@ public sealed class NormalizationPenalty : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(density);
         using var scope = NewDisposeScope();
         var norm = density.sum(-1).Times(Spacing); // (...)
-        return norm.Minus(1L).square().mean().MoveToOuterDisposeScope();
+        return norm.Minus(1L).Squared().mean().MoveToOuterDisposeScope();
     }
 }

@@ -209,14 +209,14 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         if (lengths is null)
         {
             mean = frames.mean([1]);
-            variance = (frames - mean.unsqueeze(1)).square().mean([1]);
+            variance = (frames - mean.unsqueeze(1)).Squared().mean([1]);
         }
         else
         {
             var valid = FrameEncoderMasking.Valid(lengths, frames.shape[1]).unsqueeze(2).to(frames.dtype); // (B, T, 1)
             var count = lengths.to(frames.dtype).ClampMin(1L).unsqueeze(1);                // (B, 1)
             mean = (frames * valid).sum(1) / count;
-            variance = ((frames - mean.unsqueeze(1)).square() * valid).sum(1) / count;
+            variance = ((frames - mean.unsqueeze(1)).Squared() * valid).sum(1) / count;
         }
         return cat([mean, variance.Plus(1e-8).sqrt()], 1).MoveToOuterDisposeScope();
     }

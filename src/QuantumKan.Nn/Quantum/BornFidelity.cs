@@ -25,7 +25,7 @@ public static class BornFidelity
         // conj(ψ)·φ = (ψr φr + ψi φi) + i(ψr φi − ψi φr)
         var overlapReal = (psi.Real * phi.Real).Plus(psi.Imag * phi.Imag).sum(-1).Times(spacing); // (..., M)
         var overlapImag = (psi.Real * phi.Imag - psi.Imag * phi.Real).sum(-1).Times(spacing); // (..., M)
-        var perMode = overlapReal.square().Plus(overlapImag.square());
+        var perMode = overlapReal.Squared().Plus(overlapImag.Squared());
         return perMode.prod(-1).MoveToOuterDisposeScope();
     }
 
@@ -43,7 +43,7 @@ public static class BornFidelity
         var imT = im.transpose(1, 2);                                // (M, N, B)
         var overlapReal = re.matmul(reT).Plus(im.matmul(imT)).Times(spacing); // (M, B, B)
         var overlapImag = (re.matmul(imT) - im.matmul(reT)).Times(spacing); // (M, B, B)
-        var perMode = overlapReal.square().Plus(overlapImag.square());
+        var perMode = overlapReal.Squared().Plus(overlapImag.Squared());
         return perMode.prod(0L).MoveToOuterDisposeScope(); // 0L: a literal 0 would bind to prod(ScalarType)
     }
 
@@ -65,8 +65,8 @@ public static class BornFidelity
     public static Tensor LogClosedForm(Tensor alphaA, Tensor betaA, Tensor alphaB, Tensor betaB, double sigma)
     {
         using var scope = NewDisposeScope();
-        var alphaTerm = (alphaA - alphaB).square().DividedBy(4 * sigma * sigma);
-        var betaTerm = (betaA - betaB).square().Times(sigma * sigma);
+        var alphaTerm = (alphaA - alphaB).Squared().DividedBy(4 * sigma * sigma);
+        var betaTerm = (betaA - betaB).Squared().Times(sigma * sigma);
         return alphaTerm.Plus(betaTerm).sum(-1).neg().MoveToOuterDisposeScope();
     }
 
@@ -88,7 +88,7 @@ public static class BornFidelity
         using var scope = NewDisposeScope();
         var z = Coordinates(alpha, beta, sigma);                     // (B, 2M)
         var difference = z.unsqueeze(1) - z.unsqueeze(0);           // (B, B, 2M)
-        return difference.square().sum(-1).neg().MoveToOuterDisposeScope();
+        return difference.Squared().sum(-1).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>Closed-form pairwise fidelity of a batch: α, β of shape (B, M) → (B, B), symmetric, ones on the diagonal.</summary>
@@ -112,8 +112,8 @@ public static class BornFidelity
         RequireRank(queryCoordinates, 2, "query coordinates (Q, D)");
         RequireRank(referenceCoordinates, 2, "reference coordinates (R, D)");
         using var scope = NewDisposeScope();
-        var rr = (referenceSquaredNorms ?? referenceCoordinates.square().sum(-1)).unsqueeze(0); // (1, R)
-        var qq = queryCoordinates.square().sum(-1, keepdim: true);                             // (Q, 1)
+        var rr = (referenceSquaredNorms ?? referenceCoordinates.Squared().sum(-1)).unsqueeze(0); // (1, R)
+        var qq = queryCoordinates.Squared().sum(-1, keepdim: true);                             // (Q, 1)
         var scores = queryCoordinates.matmul(referenceCoordinates.t()).TimesInPlace(-2L).PlusInPlace(rr).PlusInPlace(qq); // (Q, R)
         return scores.ClampMinInPlace(0L).neg_().MoveToOuterDisposeScope();
     }

@@ -33,7 +33,7 @@ public static class Wavefunction
         var a = alpha.unsqueeze(-1);                                       // (..., 1)
         var s2 = grid.Sigma * grid.Sigma;
         var prefactor = Math.Pow(2 * Math.PI * s2, -0.25);
-        var amplitude = (x - a).square().DividedBy(-4 * s2).exp().Times(prefactor); // (..., N)
+        var amplitude = (x - a).Squared().DividedBy(-4 * s2).exp().Times(prefactor); // (..., N)
         var phase = (beta.unsqueeze(-1) * x).Plus(gamma.unsqueeze(-1));         // (..., N)
         var real = amplitude * phase.cos();
         var imag = amplitude * phase.sin();
@@ -54,14 +54,14 @@ public static class Wavefunction
         var x = grid.Positions(alpha.device, alpha.dtype);                  // (N)
         var s2 = grid.Sigma * grid.Sigma;
         var prefactor = Math.Pow(2 * Math.PI * s2, -0.5);
-        return (x - alpha.unsqueeze(-1)).square().DividedBy(-2 * s2).exp().Times(prefactor).MoveToOuterDisposeScope(); // (..., N)
+        return (x - alpha.unsqueeze(-1)).Squared().DividedBy(-2 * s2).exp().Times(prefactor).MoveToOuterDisposeScope(); // (..., N)
     }
 
     /// <summary>The discrete norm <c>Δx·Σ_j |ψ_j|²</c> over the last dimension: (..., N) → (...). About 1 for in-range packets.</summary>
     public static Tensor Norm(SampledWavefunction psi, double spacing)
     {
         using var scope = NewDisposeScope();
-        return psi.Real.square().Plus(psi.Imag.square()).sum(-1).Times(spacing).MoveToOuterDisposeScope();
+        return psi.Real.Squared().Plus(psi.Imag.Squared()).sum(-1).Times(spacing).MoveToOuterDisposeScope();
     }
 
     internal static void RequireSameShape(Tensor reference, Tensor other, string name)

@@ -67,7 +67,7 @@ public sealed class MultiTaskLoss
         Tensor? sum = null;
         foreach (var p in parameters)
         {
-            var s = p.square().sum();
+            var s = p.Squared().sum();
             sum = sum is null ? s : sum.Plus(s);
         }
         return sum ?? torch.zeros(1).squeeze();

@@ -76,7 +76,7 @@ public class ScalarLifetimeStressTests
                     var x = torch.rand([4, 3], generator: generator).TimesInPlace(4L).PlusInPlace(-2L); // no implicit Scalar here either
                     var total = torch.zeros(1).squeeze();
                     foreach (var layer in layers)
-                        total = total.Plus(layer.call(x).square().mean()).Plus(layer.RegularizationLoss(0.1, 0.1));
+                        total = total.Plus(layer.call(x).Squared().mean()).Plus(layer.RegularizationLoss(0.1, 0.1));
                     var alpha = torch.rand([4, 2], generator: generator);
                     var beta = torch.rand([4, 2], generator: generator);
                     var psi = Wavefunction.Sample(alpha, beta, beta, grid);
