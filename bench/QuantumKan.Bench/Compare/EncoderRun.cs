@@ -40,13 +40,15 @@ internal static class EncoderRun
 
     /// <summary>
     /// The bench's network: the Temporal encoder with the head reading the quantum state alone (HeadInput.State), as the
-    /// PyTorch twin (bench/reference/encoder_bench.py) builds it; the library's default for frames adds the skip
-    /// connection (HeadInput.Auto → StateAndClip), which the twin does not have.
+    /// PyTorch twin (bench/reference/encoder_bench.py) builds it, through one semantic KAN layer of width 64; the
+    /// library's default for frames adds the skip connection (HeadInput.Auto → StateAndClip) and drops the semantic
+    /// layer, which the twin does not do.
     /// </summary>
     public static QuantumKanNetworkOptions Network { get; } = new()
     {
         Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal },
         HeadInput = HeadInput.State,
+        SemanticWidths = [64],
     };
 
     public static int Execute(Settings s)

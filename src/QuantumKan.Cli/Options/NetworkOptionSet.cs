@@ -119,10 +119,9 @@ internal sealed class NetworkOptionSet
         DefaultValueFactory = _ => ((ChebyshevKanOptions)Defaults.Embedding.Extractor).Degree,
     }.InRange(1, 64);
 
-    public Option<int[]> SemanticWidths { get; } = new("--semantic-widths")
+    public Option<int[]?> SemanticWidths { get; } = new("--semantic-widths")
     {
-        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64), or none: the KAN head reads the state (and skip) directly.",
-        DefaultValueFactory = _ => Defaults.SemanticWidths,
+        Description = "Hidden widths of the semantic KAN layers, comma-separated (e.g. 128,64), or none: the KAN head reads the state (and skip) directly. Default: none with a frame encoder, 64 without.",
         CustomParser = r => r.Tokens is [{ Value: var v }] && v.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
             ? []
             : CommandValidation.ParsePositiveIntegers(r),
@@ -220,7 +219,7 @@ internal sealed class NetworkOptionSet
             HeadInput = r.GetValue(HeadInput),
             SkipDropout = r.GetValue(SkipDropout),
             ContrastiveTarget = r.GetValue(ContrastiveTarget),
-            SemanticWidths = r.GetValue(SemanticWidths) ?? Defaults.SemanticWidths,
+            SemanticWidths = r.GetValue(SemanticWidths),
             Semantic = Layer(r.GetValue(SemanticBasis)),
             Head = Layer(r.GetValue(HeadBasis)),
             Decoder = KanLayerOptions.For(r.GetValue(DecoderBasis)),

@@ -68,7 +68,7 @@ public sealed class QuantumKanNetwork : nn.Module<Tensor, Tensor>
         embedding = new QuantumFieldEmbedding(clipWidth, Options.Embedding);
         RepresentationSize = 4 * embedding.Modes + Options.Embedding.ReferenceStates;
         HeadInputSize = RepresentationSize + (Options.HeadInput == HeadInput.StateAndClip ? clipWidth : 0);
-        int[] widths = [HeadInputSize, .. Options.SemanticWidths];
+        int[] widths = [HeadInputSize, .. Options.SemanticWidths!];
         semantic = widths.Length > 1 ? new KanNetwork(widths, Options.Semantic, Options.LayerNorm) : null;
         head_norm = Options.LayerNorm ? nn.LayerNorm(widths[^1]) : null;
         head = KanLayer.Create(widths[^1], classes, Options.Head);

@@ -41,13 +41,16 @@ public sealed record QuantumKanNetworkOptions
     /// <summary>
     /// These options with <see cref="FrameEncoderKind.Auto"/> decided for the input (frames or one flat vector per clip),
     /// then <see cref="HeadInput.Auto"/> decided for the encoder: <see cref="HeadInput.StateAndClip"/> with one,
-    /// <see cref="HeadInput.State"/> without; and <see cref="ContrastiveTarget.Auto"/> as <see cref="ContrastiveTarget.LabelOverlap"/>.
+    /// <see cref="HeadInput.State"/> without; unset <see cref="SemanticWidths"/> as none with an encoder and [64] without;
+    /// and <see cref="ContrastiveTarget.Auto"/> as <see cref="ContrastiveTarget.LabelOverlap"/>.
     /// </summary>
     public QuantumKanNetworkOptions ResolveEncoder(bool inputIsFrames)
     {
         var resolved = Encoder.Kind != FrameEncoderKind.Auto
             ? this
             : this with { Encoder = Encoder with { Kind = inputIsFrames ? FrameEncoderKind.Temporal : FrameEncoderKind.None } };
+        if (resolved.SemanticWidths is null)
+            resolved = resolved with { SemanticWidths = resolved.Encoder.IsEnabled ? [] : [64] };
         if (resolved.HeadInput == HeadInput.Auto)
             resolved = resolved with { HeadInput = resolved.Encoder.IsEnabled ? HeadInput.StateAndClip : HeadInput.State };
         return resolved.ContrastiveTarget != ContrastiveTarget.Auto
@@ -85,19 +88,22 @@ public sealed record QuantumKanNetworkOptions
     /// With <see cref="HeadInput.StateAndClip"/>: the probability, per training clip, that the skip's clip vector is
     /// zeroed, so that the head must classify that clip from the quantum state alone. Without it the head learns to lean
     /// on the skip and the state (what similarity search compares) carries less of the classes. Drawn from the batch's
-    /// seeded generator (deterministic, resumable); never applied in validation or inference. Default 0.5.
+    /// seeded generator (deterministic, resumable); never applied in validation or inference. Default 0.25 (0.5 before
+    /// the fourth held-out round; bench/RESULTS.md).
     /// </summary>
-    public double SkipDropout { get; init; } = 0.5;
+    public double SkipDropout { get; init; } = 0.25;
 
     /// <summary>Hidden width of the <see cref="ClassifierHead.Mlp"/> baseline head. Default 128.</summary>
     public int MlpHiddenWidth { get; init; } = 128;
 
     /// <summary>
-    /// Hidden widths of the semantic KAN layers between the state representation and the head. Default [64]. Empty: no
-    /// semantic layers; the KAN head reads the representation (and, with <see cref="HeadInput.StateAndClip"/>, the clip
-    /// vector) directly, through the head's LayerNorm when <see cref="LayerNorm"/> is on.
+    /// Hidden widths of the semantic KAN layers between the state representation and the head. Empty: no semantic
+    /// layers; the KAN head reads the representation (and, with <see cref="HeadInput.StateAndClip"/>, the clip vector)
+    /// directly, through the head's LayerNorm when <see cref="LayerNorm"/> is on. Default null, decided when the network
+    /// is built (<see cref="ResolveEncoder"/>): empty with a frame encoder (measured best on the held-out sets,
+    /// bench/RESULTS.md, fourth round), [64] without one. Saved models carry the resolved widths.
     /// </summary>
-    public int[] SemanticWidths { get; init; } = [64];
+    public int[]? SemanticWidths { get; init; }
 
     /// <summary>The semantic layers' KAN basis. Default B-spline, G = 5, k = 3.</summary>
     public KanLayerOptions Semantic { get; init; } = new BSplineKanOptions();
@@ -147,8 +153,7 @@ public sealed record QuantumKanNetworkOptions
         Encoder.Validate();
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
         Augmentation.Validate();
-        ArgumentNullException.ThrowIfNull(SemanticWidths, nameof(SemanticWidths));
-        if (SemanticWidths.Any(w => w < 1))
+        if (SemanticWidths is not null && SemanticWidths.Any(w => w < 1))
             throw new ArgumentOutOfRangeException(nameof(SemanticWidths), string.Join(", ", SemanticWidths), "Semantic widths must be at least 1.");
         if (!Enum.IsDefined(ClassifierHead))
             throw new ArgumentOutOfRangeException(nameof(ClassifierHead), ClassifierHead, "Not a classifier head.");

@@ -50,4 +50,19 @@ public class NoSemanticLayersTests
         Assert.NotEqual(without.parameters().Sum(p => p.numel()), with.parameters().Sum(p => p.numel()));
         Assert.Throws<ArgumentOutOfRangeException>(() => Options([0], HeadInput.State).Validate());
     }
+
+    [Fact]
+    public void UnsetWidths_AreNoneWithAFrameEncoder_And64Without()
+    {
+        Assert.Null(new QuantumKanNetworkOptions().SemanticWidths);
+        Assert.Empty(new QuantumKanNetworkOptions().ResolveEncoder(inputIsFrames: true).SemanticWidths!);
+        Assert.Equal([64], new QuantumKanNetworkOptions().ResolveEncoder(inputIsFrames: false).SemanticWidths!);
+        Assert.Equal([32], new QuantumKanNetworkOptions { SemanticWidths = [32] }.ResolveEncoder(inputIsFrames: true).SemanticWidths!);
+        using var pooled = new QuantumKanNetwork(10, 3, new QuantumKanNetworkOptions { Embedding = new() { Modes = 4, ReferenceStates = 3 } });
+        Assert.Equal([64], pooled.Options.SemanticWidths!);
+        Assert.Contains(pooled.named_parameters(), p => p.name.StartsWith("semantic.", StringComparison.Ordinal));
+        using var frames = new QuantumKanNetwork(10, 3, Options(null!, HeadInput.Auto) with { SemanticWidths = null });
+        Assert.Empty(frames.Options.SemanticWidths!);
+        Assert.DoesNotContain(frames.named_parameters(), p => p.name.StartsWith("semantic.", StringComparison.Ordinal));
+    }
 }
