@@ -16,7 +16,8 @@ SEED=1
 RUNS="words-default,words-linear4,sounds-long-default,sounds-long-linear4,sounds-long-mlp4,words-pooled,sounds-pooled"
 # Also available (RESULTS rows): the first and second rounds' words-{encoder,linear,lowpass}, sounds-{encoder,
 # encoder-noaug,linear}; the third round's words-skip, words-q0 and sounds-long-{encoder,linear,mlp,skip,q0,skip-q0};
-# the fourth round's words-dh, words-dh-sd0, sounds-long-dh, sounds-long-dh-sd0, sounds-long-e20, sounds-long-linear-e20.
+# the fourth round's words-skip-lo, words-dh, words-dh-sd0, sounds-long-skip-lo, sounds-long-dh, sounds-long-dh-sd0,
+# sounds-long-e20, sounds-long-linear-e20.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -37,9 +38,9 @@ QKAN=(dotnet "$ROOT/src/QuantumKan.Cli/bin/Release/net10.0/qkan.dll")
 # The spoken-word recipe: the temporal encoder with per-clip mean normalization, mel-axis shift, SpecAugment masks,
 # time shift and mixup; 20 epochs. The recorded-sounds recipe: 2 s crops, max over 2 s patches (an event anywhere
 # makes the label), masks and mixup; 15 epochs. The pooled runs use the encoder-free network on 4-segment statistics.
-# Runs of the first three rounds name the contrastive target they were measured with (SharedLabel; LabelOverlap is the
-# default since the fourth round), so they reproduce their rows.
-BEFORE4=(--contrastive-target SharedLabel)
+# Runs of the first three rounds name the defaults they were measured with (contrastive target SharedLabel, one semantic
+# KAN layer of width 64, skip dropout 0.5; the fourth round changed all three), so they reproduce their rows.
+BEFORE4=(--contrastive-target SharedLabel --semantic-widths 64 --skip-dropout 0.5)
 WORDS_AUG=(--clip-mean-norm --freq-shift 4 --freq-masks 2 --time-masks 2 --time-shift 10 --mixup 0.5)
 SOUNDS_AUG=(--crop-frames 200 --inference PatchMax --freq-masks 2 --time-masks 2 --mixup 0.5)
 run() {
@@ -71,17 +72,20 @@ run sounds-long-mlp "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp "${BEFOR
 run sounds-long-skip "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip "${BEFORE4[@]}"
 run sounds-long-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --loss-quantum 0 --head-input State "${BEFORE4[@]}"
 run sounds-long-skip-q0 "$SOUNDS" "${SOUNDS_LONG[@]}" --head-input StateAndClip --loss-quantum 0 "${BEFORE4[@]}"
-# Fourth round (bench/RESULTS.md): the library's defaults since then (skip + skip dropout, LabelOverlap contrastive
-# target), the same encoder with linear / MLP heads, the KAN head without semantic layers (--semantic-widths none),
-# with and without skip dropout, and 20-epoch runs of the third round's default and linear head.
+# Fourth round (bench/RESULTS.md): the LabelOverlap contrastive target with the third round's head (skip-lo), the
+# library's defaults since then (LabelOverlap, no semantic layer, skip dropout 0.25: default), the same encoder with
+# linear / MLP heads, the head without semantic layers at skip dropout 0.5 (SharedLabel) and 0, and 20-epoch runs of
+# the third round's default and linear head.
+run words-skip-lo "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths 64 --skip-dropout 0.5
 run words-default "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}"
-run words-linear4 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear
-run words-dh "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none "${BEFORE4[@]}"
+run words-linear4 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear --semantic-widths 64
+run words-dh "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none --skip-dropout 0.5 --contrastive-target SharedLabel
 run words-dh-sd0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none --skip-dropout 0
+run sounds-long-skip-lo "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths 64 --skip-dropout 0.5
 run sounds-long-default "$SOUNDS" "${SOUNDS_LONG[@]}"
-run sounds-long-linear4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear
-run sounds-long-mlp4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp
-run sounds-long-dh "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths none "${BEFORE4[@]}"
+run sounds-long-linear4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear --semantic-widths 64
+run sounds-long-mlp4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Mlp --semantic-widths 64
+run sounds-long-dh "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths none --skip-dropout 0.5 --contrastive-target SharedLabel
 run sounds-long-dh-sd0 "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths none --skip-dropout 0
 run sounds-long-e20 "$SOUNDS" --epochs 20 --encoder Temporal --crop-frames 600 --inference WholeClip "${BEFORE4[@]}"
 run sounds-long-linear-e20 "$SOUNDS" --epochs 20 --encoder Temporal --crop-frames 600 --inference WholeClip --classifier-head Linear "${BEFORE4[@]}"
