@@ -292,12 +292,17 @@ class QuantumKanNetwork(nn.Module):
 
 
 def contrastive_loss(fidelity, labels, margin=0.1):
+    """FidelityContrastiveLoss with ContrastiveTarget.LabelOverlap (the library's default): a pair sharing a label is
+    pulled to the Jaccard overlap J of the two label sets, |F - J|; pairs sharing none pay max(0, F - margin)."""
     hot = labels.ne(0).double()
-    shares = hot.matmul(hot.t()).gt(0)
+    shared = hot.matmul(hot.t())
+    sizes = hot.sum(1)
+    overlap = shared / (sizes[:, None] + sizes[None, :] - shared).clamp_min(1)
+    shares = shared.gt(0)
     off_diagonal = torch.eye(labels.shape[0], dtype=torch.bool, device=labels.device).logical_not()
     positive = shares.logical_and(off_diagonal).to(fidelity.dtype)
     negative = shares.logical_not().logical_and(off_diagonal).to(fidelity.dtype)
-    positive_term = ((1 - fidelity) * positive).sum() / positive.sum().clamp_min(1)
+    positive_term = ((fidelity - overlap.to(fidelity.dtype)).abs() * positive).sum() / positive.sum().clamp_min(1)
     negative_term = (fidelity - margin).relu().mul(negative).sum() / negative.sum().clamp_min(1)
     return positive_term + negative_term
 

@@ -137,7 +137,7 @@ internal static class EncoderStepProfile
 
         // Forward + backward of the two halves in isolation: the encoder (sum of its output), and everything after it
         // from a detached clip vector (the embedding, representation, heads, decoder and the four losses).
-        var contrastive = new QuantumKan.Nn.Losses.FidelityContrastiveLoss(network.Options.ContrastiveMargin);
+        var contrastive = new QuantumKan.Nn.Losses.FidelityContrastiveLoss(network.Options.ContrastiveMargin, network.Options.ContrastiveTarget);
         var penalty = new QuantumKan.Nn.Losses.NormalizationPenalty(network.Embedding.Grid.Spacing);
         for (int s = 0; s < steps + 3; s++)
         {

@@ -7,7 +7,7 @@ namespace QuantumKan.Nn.Tests.Network;
 /// <summary>Empty <see cref="QuantumKanNetworkOptions.SemanticWidths"/>: the KAN head reads the representation (and skip) directly.</summary>
 public class NoSemanticLayersTests
 {
-    private static QuantumKanNetworkOptions Options(int[] semantic, HeadInput input) => new()
+    private static QuantumKanNetworkOptions Options(int[]? semantic, HeadInput input) => new()
     {
         Encoder = new FrameEncoderOptions { Kind = FrameEncoderKind.Temporal, Channels = [8, 8], Kernel = 3 },
         Embedding = new() { Modes = 4, ReferenceStates = 3 },
@@ -61,7 +61,7 @@ public class NoSemanticLayersTests
         using var pooled = new QuantumKanNetwork(10, 3, new QuantumKanNetworkOptions { Embedding = new() { Modes = 4, ReferenceStates = 3 } });
         Assert.Equal([64], pooled.Options.SemanticWidths!);
         Assert.Contains(pooled.named_parameters(), p => p.name.StartsWith("semantic.", StringComparison.Ordinal));
-        using var frames = new QuantumKanNetwork(10, 3, Options(null!, HeadInput.Auto) with { SemanticWidths = null });
+        using var frames = new QuantumKanNetwork(10, 3, Options(null, HeadInput.Auto));
         Assert.Empty(frames.Options.SemanticWidths!);
         Assert.DoesNotContain(frames.named_parameters(), p => p.name.StartsWith("semantic.", StringComparison.Ordinal));
     }
