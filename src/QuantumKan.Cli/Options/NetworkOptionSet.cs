@@ -89,6 +89,10 @@ internal sealed class NetworkOptionSet
     public Option<double> LowPassMin { get; } = new Option<double>("--low-pass-min") { Description = "Lowest --low-pass cutoff, as a fraction of the mel bands.", DefaultValueFactory = _ => 0.4 }.InRange(0.01, 1.0);
     public Option<int> FrequencyShift { get; } = new Option<int>("--freq-shift") { Description = "Random shift of training clips along the mel axis, up to ± this many bands (pitch/formant perturbation).", DefaultValueFactory = _ => 0 }.InRange(0, 4096);
 
+    public Option<double> FrequencyWarp { get; } = new Option<double>("--freq-warp") { Description = "Random warp of training clips' mel axis by a factor in [1 − w, 1 + w] (vocal-tract-length perturbation; 0.1 is usual for speech).", DefaultValueFactory = _ => 0 }.InRange(0.0, 0.95);
+
+    public Option<double> TimeStretch { get; } = new Option<double>("--time-stretch") { Description = "Random time stretch of training crops by a playback rate in [1 − s, 1 + s] (speaking-rate perturbation; 0.15 is usual for speech).", DefaultValueFactory = _ => 0 }.InRange(0.0, 0.95);
+
     public Option<double> GainDb { get; } = new Option<double>("--gain-db") { Description = "Random training gain, uniform in ± this many dB.", DefaultValueFactory = _ => 0 }.InRange(0, 120);
 
     public Option<double> Mixup { get; } = new Option<double>("--mixup") { Description = "Probability that a training batch is mixed up with itself (0 = off).", DefaultValueFactory = _ => 0 }.InRange(0, 1);
@@ -165,7 +169,7 @@ internal sealed class NetworkOptionSet
     public void AddTo(Command command)
     {
         Option[] options = [Encoder, SubtractClipMean, ClassifierHead, HeadInput, SkipDropout, ContrastiveTarget, EncoderChannels, Pooling, CropFrames, Inference, FrequencyMasks, FrequencyMaskWidth, TimeMasks, TimeMaskWidth,
-            TimeShift, FrequencyShift, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
+            TimeShift, FrequencyShift, FrequencyWarp, TimeStretch, LowPass, LowPassMin, GainDb, Mixup, MixupAlpha, Modes, References, ExtractorBasis, ExtractorDegree, SemanticWidths, SemanticBasis, HeadBasis, DecoderBasis, GridSize, SplineOrder, NoLayerNorm];
         foreach (var option in options)
             command.Options.Add(option);
         command.ValidateBy(r => Read(r));
@@ -201,6 +205,8 @@ internal sealed class NetworkOptionSet
                 TimeMaskWidth = r.GetValue(TimeMaskWidth),
                 TimeShift = r.GetValue(TimeShift),
                 FrequencyShift = r.GetValue(FrequencyShift),
+                FrequencyWarp = r.GetValue(FrequencyWarp),
+                TimeStretch = r.GetValue(TimeStretch),
                 LowPassProbability = r.GetValue(LowPass),
                 LowPassMinFraction = r.GetValue(LowPassMin),
                 GainDb = r.GetValue(GainDb),

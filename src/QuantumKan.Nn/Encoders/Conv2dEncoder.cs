@@ -37,13 +37,26 @@ public sealed class Conv2dEncoder : FrameEncoder
 
     private protected override (Tensor Sequence, Tensor? Lengths) EncodeSequence(Tensor frames, Tensor? lengths)
     {
-        var x = frames.unsqueeze(1);                                                                   // (B, 1, T, M)
-        x = FrameEncoderMasking.Apply(nn.functional.relu(stem_norm.call(stem.call(x))), TimeMask(lengths, x.shape[2], x.dtype)); // (B, C0, T, M)
+        // Channels-last from the input on (see ChannelsLast).
+        var x = frames.unsqueeze(3).permute(0, 3, 1, 2);                                               // (B, 1, T, M)
+        var stemmed = ChannelsLast(stem_norm.call(stem.call(x)));                                      // (B, C0, T, M)
+        x = FrameEncoderMasking.Apply(nn.functional.relu(stemmed), TimeMask(lengths, x.shape[2], x.dtype)); // (B, C0, T, M)
         (x, lengths) = RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask)); // (B, C, T', F')
         return (x.mean([3]), lengths);                                                                 // (B, C, T')
     }
 
     private protected override Tensor Pool(Tensor sequence, Tensor? lengths) => pooling.Pool(sequence, lengths);
+
+    /// <summary>
+    /// The same values in channels-last memory order (B, H, W, C); convolutions and BatchNorm keep that order, so every
+    /// block after the stem runs channels-last, in training and in evaluation. On an AVX-512 machine (AMD EPYC,
+    /// 2026-12-08) libtorch's contiguous (NCHW) CPU convolutions with channel counts that are not multiples of 16 gave
+    /// NaN: input gradients in about 1 backward in 50, and whole clips' outputs in 1–2 % of eval forwards; channels-last
+    /// gave none in the same passes (`EncoderGradients_StayFinite_OnShortClips`, `EvalForwards_StayFinite_AtAnyLength`).
+    /// The stem's one-channel input enters channels-last too (a view). Models saved before score the same up to float
+    /// rounding.
+    /// </summary>
+    private static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }
 
 /// <summary>One halving residual block of <see cref="Conv2dEncoder"/>.</summary>

@@ -34,8 +34,18 @@ internal sealed class EncoderConv1d : nn.Module<Tensor, Tensor>
 
     public int InChannels { get; }
 
-    public override Tensor forward(Tensor x) =>
-        nn.functional.conv1d(x, weight.view(_outChannels, InChannels, _kernel), stride: _stride, padding: _padding);
+    public override Tensor forward(Tensor x) => PointwiseStrided
+        ? nn.functional.conv1d(x.slice(2, 0, x.shape[2], _stride), weight.view(_outChannels, InChannels, _kernel))
+        : nn.functional.conv1d(x, weight.view(_outChannels, InChannels, _kernel), stride: _stride, padding: _padding);
+
+    /// <summary>
+    /// A strided 1-wide convolution without padding (the residual shortcuts) runs as "take every s-th step, then a
+    /// stride-1 convolution", which is the same sum: oneDNN's strided 1×1 backward-weights kernel writes past its
+    /// workspace when the input has fewer channels than its register block (uxlfoundation/oneDNN#6035; seen here as
+    /// NaN gradients, weights overwritten and crashed test hosts on an AVX-512 machine), and the stride-1 kernel
+    /// needs no workspace.
+    /// </summary>
+    private bool PointwiseStrided => _kernel == 1 && _stride > 1 && _padding == 0;
 
     /// <summary>
     /// The same convolution on a time row of height 1: <c>x (B, Cin, 1, T)</c> → <c>(B, Cout, 1, T')</c>, by
@@ -43,8 +53,9 @@ internal sealed class EncoderConv1d : nn.Module<Tensor, Tensor>
     /// its input contiguous first, <c>conv2d</c> keeps a channels-last input (memory order B, T, C) channels-last, so
     /// oneDNN convolves it without reordering and the output comes back channels-last too.
     /// </summary>
-    public Tensor ForwardRow(Tensor x) =>
-        nn.functional.conv2d(x, weight.view(_outChannels, InChannels, 1, _kernel), strides: [1, _stride], padding: [0, _padding]);
+    public Tensor ForwardRow(Tensor x) => PointwiseStrided
+        ? nn.functional.conv2d(x.slice(3, 0, x.shape[3], _stride), weight.view(_outChannels, InChannels, 1, _kernel))
+        : nn.functional.conv2d(x, weight.view(_outChannels, InChannels, 1, _kernel), strides: [1, _stride], padding: [0, _padding]);
 }
 
 /// <summary>
@@ -69,7 +80,10 @@ internal sealed class EncoderConv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        nn.functional.conv2d(x, weight.view(_outChannels, _inChannels, _kernel, _kernel),
+    // A strided 1×1 convolution without padding runs as a strided slice and a stride-1 convolution, for the reason
+    // given on EncoderConv1d (uxlfoundation/oneDNN#6035).
+    public override Tensor forward(Tensor x) => _kernel == 1 && _stride > 1 && _padding == 0
+        ? nn.functional.conv2d(x.slice(2, 0, x.shape[2], _stride).slice(3, 0, x.shape[3], _stride), weight.view(_outChannels, _inChannels, 1, 1))
+        : nn.functional.conv2d(x, weight.view(_outChannels, _inChannels, _kernel, _kernel),
             strides: [_stride, _stride], padding: [_padding, _padding]);
 }

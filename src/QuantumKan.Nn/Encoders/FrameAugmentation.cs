@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace QuantumKan.Nn.Encoders;
 
 /// <summary>
-/// Batch augmentation of log-mel frames with tensor ops (no per-clip loop): random gain, circular time shift, mel-axis
-/// shift, band limiting, SpecAugment frequency and time masks, and mixup. Every draw comes from the <see cref="Generator"/> passed in (the
+/// Batch augmentation of log-mel frames with tensor ops (no per-clip loop): random gain, circular time shift, time
+/// stretch, mel-axis shift and warp, band limiting, SpecAugment frequency and time masks, and mixup. Every draw comes from the <see cref="Generator"/> passed in (the
 /// trainer derives one per batch from the run's seed and step, so augmentation is deterministic, resumes exactly, and
 /// neither disturbs nor is disturbed by other trainings in the process); null draws from torch's global generator.
 /// </summary>
@@ -42,8 +42,12 @@ public static class FrameAugmentation
         var x = frames;
         if (options.TimeShift > 0)
             x = Shift(x, options.TimeShift, generator);
+        if (options.TimeStretch > 0)
+            x = StretchTime(x, UniformFactors(batch, options.TimeStretch, x, generator));
         if (options.FrequencyShift > 0)
             x = ShiftBands(x, options.FrequencyShift, generator);
+        if (options.FrequencyWarp > 0)
+            x = WarpBands(x, UniformFactors(batch, options.FrequencyWarp, x, generator));
         if (options.LowPassProbability > 0)
             x = LowPass(x, options.LowPassProbability, options.LowPassMinFraction, generator);
         for (int i = 0; i < options.FrequencyMasks; i++)
@@ -71,6 +75,53 @@ public static class FrameAugmentation
         var shift = randint(-maxShift, maxShift + 1, [batch, 1], dtype: ScalarType.Int64, device: x.device, generator: generator);       // (B, 1)
         var index = (ScalarArithmetic.Arange(time, ScalarType.Int64, x.device).unsqueeze(0) - shift).Remainder(time); // (B, T)
         return x.gather(1, index.unsqueeze(2).expand(batch, time, x.shape[2]));
+    }
+
+    // (B) factors uniform in [1 − range, 1 + range].
+    private static Tensor UniformFactors(long batch, double range, Tensor like, Generator? generator) =>
+        rand([batch], dtype: ScalarType.Float32, device: like.device, generator: generator).Times(2 * range).Plus(1 - range);
+
+    /// <summary>
+    /// Time stretch about each clip's centre, read circularly with linear interpolation: out[b, t] = x[b, c + (t − c)·r_b]
+    /// with c = (T − 1)/2 and the source position taken mod T (a crop is a window of a tiled clip, so it wraps). A rate
+    /// r above 1 plays the clip faster (events shorter), below 1 slower.
+    /// </summary>
+    /// <param name="x">Frames (B, T, M).</param>
+    /// <param name="rates">(B) playback rates, each &gt; 0.</param>
+    internal static Tensor StretchTime(Tensor x, Tensor rates)
+    {
+        long batch = x.shape[0], time = x.shape[1], bands = x.shape[2];
+        double centre = (time - 1) / 2.0;
+        var position = ScalarArithmetic.Arange(time, ScalarType.Float32, x.device).unsqueeze(0).Minus(centre)
+            .multiply(rates.to(ScalarType.Float32).unsqueeze(1)).Plus(centre).Remainder(time);                  // (B, T) in [0, T)
+        var below = position.floor();
+        var weight = (position - below).unsqueeze(2).to(x.dtype);                                          // (B, T, 1)
+        var lower = below.to(ScalarType.Int64).Remainder(time);
+        var upper = lower.Plus(1L).Remainder(time);
+        var a = x.gather(1, lower.unsqueeze(2).expand(batch, time, bands));
+        var b = x.gather(1, upper.unsqueeze(2).expand(batch, time, bands));
+        return a.Plus((b - a) * weight);
+    }
+
+    /// <summary>
+    /// Warp of each clip's mel axis by a factor about band 0, with linear interpolation and the edge band repeated past
+    /// the top: out[b, t, m] = x[b, t, min(m·a_b, M − 1)]. A factor a below 1 moves spectral features up the mel axis
+    /// (a shorter vocal tract, higher formants), above 1 down: a vocal-tract-length perturbation in the mel domain.
+    /// </summary>
+    /// <param name="x">Frames (B, T, M).</param>
+    /// <param name="factors">(B) warp factors, each &gt; 0.</param>
+    internal static Tensor WarpBands(Tensor x, Tensor factors)
+    {
+        long batch = x.shape[0], time = x.shape[1], bands = x.shape[2];
+        var position = ScalarArithmetic.Arange(bands, ScalarType.Float32, x.device).unsqueeze(0)
+            .multiply(factors.to(ScalarType.Float32).unsqueeze(1)).ClampTo(0.0, bands - 1.0);                    // (B, M)
+        var below = position.floor();
+        var weight = (position - below).unsqueeze(1).to(x.dtype);                                          // (B, 1, M)
+        var lower = below.to(ScalarType.Int64);
+        var upper = lower.Plus(1L).ClampTo(0L, bands - 1);
+        var a = x.gather(2, lower.unsqueeze(1).expand(batch, time, bands));
+        var b = x.gather(2, upper.unsqueeze(1).expand(batch, time, bands));
+        return a.Plus((b - a) * weight);
     }
 
     // Shift of each clip along the mel axis by its own s in [−max, max]: out[b, t, m] = x[b, t, clamp(m − s_b, 0, M − 1)].

@@ -30,6 +30,21 @@ public sealed record FrameAugmentationOptions
     public int FrequencyShift { get; init; }
 
     /// <summary>
+    /// Random warp of each clip's mel axis about band 0 by a factor uniform in [1 − w, 1 + w], with linear
+    /// interpolation (band m reads band m·a; the top band repeats past the edge): a vocal-tract-length perturbation
+    /// that scales formant positions, where <see cref="FrequencyShift"/> moves them all by the same number of bands.
+    /// Default 0 (off); 0.1 is a usual setting for speech.
+    /// </summary>
+    public double FrequencyWarp { get; init; }
+
+    /// <summary>
+    /// Random time stretch of each training crop about its centre by a playback rate uniform in [1 − s, 1 + s], read
+    /// circularly with linear interpolation (speaking-rate / tempo perturbation). Default 0 (off); 0.15 is a usual
+    /// setting for speech.
+    /// </summary>
+    public double TimeStretch { get; init; }
+
+    /// <summary>
     /// Band limiting: the probability that a clip loses everything above a random cutoff band, each band above it
     /// replaced by its own minimum over the clip (a flat floor, what a recording made at a lower sample rate, a
     /// telephone line or a narrowband codec leaves there). Cutoffs are uniform in
@@ -60,7 +75,7 @@ public sealed record FrameAugmentationOptions
 
     /// <summary>Whether any augmentation is switched on.</summary>
     public bool IsEnabled => FrequencyMasks > 0 || TimeMasks > 0 || TimeShift > 0 || FrequencyShift > 0 || GainDb > 0 || MixupProbability > 0 ||
-                             LowPassProbability > 0;
+                             LowPassProbability > 0 || FrequencyWarp > 0 || TimeStretch > 0;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -71,6 +86,8 @@ public sealed record FrameAugmentationOptions
         Require(TimeMaskWidth >= 0, nameof(TimeMaskWidth), TimeMaskWidth, "must be ≥ 0");
         Require(TimeShift >= 0, nameof(TimeShift), TimeShift, "must be ≥ 0");
         Require(FrequencyShift >= 0, nameof(FrequencyShift), FrequencyShift, "must be ≥ 0");
+        Require(FrequencyWarp is >= 0 and < 1, nameof(FrequencyWarp), FrequencyWarp, "must be in [0, 1)");
+        Require(TimeStretch is >= 0 and < 1, nameof(TimeStretch), TimeStretch, "must be in [0, 1)");
         Require(GainDb >= 0 && double.IsFinite(GainDb), nameof(GainDb), GainDb, "must be finite and ≥ 0");
         Require(LowPassProbability is >= 0 and <= 1, nameof(LowPassProbability), LowPassProbability, "must be in [0, 1]");
         Require(LowPassMinFraction is > 0 and <= 1, nameof(LowPassMinFraction), LowPassMinFraction, "must be in (0, 1]");

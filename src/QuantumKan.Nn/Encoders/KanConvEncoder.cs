@@ -53,8 +53,10 @@ public sealed class KanConvEncoder : FrameEncoder
 
     private protected override (Tensor Sequence, Tensor? Lengths) EncodeSequence(Tensor frames, Tensor? lengths)
     {
-        var x = frames.transpose(1, 2);                                                   // (B, M, T)
-        x = FrameEncoderMasking.Apply(stem_norm.call(stem.call(x)), TimeMask(lengths, x.shape[2], x.dtype)); // (B, C0, T)
+        // The stem runs as a channels-last row through conv2d (Conv2dEncoder.ChannelsLast says why: libtorch's contiguous
+        // CPU convolutions returned NaN on an AVX-512 machine); same values as conv1d up to float rounding.
+        var stemmed = stem.ForwardRow(frames.unsqueeze(1).permute(0, 3, 1, 2)).squeeze(2);  // (B, M, 1, T) channels-last → (B, C0, T)
+        var x = FrameEncoderMasking.Apply(stem_norm.call(stemmed), TimeMask(lengths, frames.shape[1], frames.dtype)); // (B, C0, T)
         return RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask));        // (B, C, T')
     }
 

@@ -14,12 +14,14 @@ namespace QuantumKan.Nn.Encoders;
 /// </code>
 /// Internally the sequence is a row of height 1, <c>(B, C, 1, T)</c>, convolved by <c>conv2d</c>
 /// (<see cref="EncoderConv1d.ForwardRow"/>) and normalized by 2-D BatchNorm (the same statistics per channel as 1-D
-/// BatchNorm over (B, T); the parameters and buffers are the same). In training mode the frames enter channels-last:
-/// <c>(B, T, M)</c> viewed as <c>(B, M, 1, T)</c> without a copy, and every convolution, BatchNorm, ReLU and sum
-/// after it stays channels-last, so oneDNN and libtorch's channels-last BatchNorm kernels run without reorders (the
-/// backward pass gains most: about a quarter of the encoder's forward + backward time at batch 32, 2 threads). In eval
-/// mode the row is made contiguous, <c>(B, M, 1, T)</c>, the layout <c>conv1d</c> uses, which is as fast or faster
-/// for the small patch batches of inference. Both layouts compute the same values up to float rounding.
+/// BatchNorm over (B, T); the parameters and buffers are the same). The frames enter channels-last: <c>(B, T, M)</c>
+/// viewed as <c>(B, M, 1, T)</c> without a copy, and every convolution, BatchNorm, ReLU and sum after it stays
+/// channels-last, so oneDNN and libtorch's channels-last BatchNorm kernels run without reorders (the backward pass
+/// gains most: about a quarter of the encoder's forward + backward time at batch 32, 2 threads). Evaluation runs
+/// channels-last too (until 2026-12-08 it made the row contiguous, the layout <c>conv1d</c> uses): on an AVX-512
+/// machine libtorch's contiguous convolutions returned NaN for whole clips in 1–2 % of eval forwards whose channel
+/// counts are not multiples of 16, and none channels-last (README, "Known issues"). The two layouts compute the same
+/// values up to float rounding.
 /// </summary>
 public sealed class TemporalConvEncoder : FrameEncoder
 {
@@ -46,8 +48,6 @@ public sealed class TemporalConvEncoder : FrameEncoder
     private protected override (Tensor Sequence, Tensor? Lengths) EncodeSequence(Tensor frames, Tensor? lengths)
     {
         var x = frames.unsqueeze(1).permute(0, 3, 1, 2);                                  // (B, M, 1, T), channels-last
-        if (!training)
-            x = x.contiguous();                                                           // (B, M, 1, T), contiguous
         x = TemporalResidualBlock.Masked(nn.functional.relu(stem_norm.call(stem.ForwardRow(x))), RowMask(lengths, x.shape[3], x.dtype)); // (B, C0, 1, T)
         (x, lengths) = RunHalvingBlocks(x, lengths, blocks, (block, h, mask) => block.Forward(h, mask?.unsqueeze(2)), timeAxis: 3); // (B, C, 1, T')
         return (x.squeeze(2), lengths);                                                   // (B, C, T')

@@ -6,9 +6,11 @@ namespace QuantumKan.ML.Tests.Persistence;
 
 /// <summary>
 /// Models saved by an earlier build (Fixtures/SavedModels: tiny `qkan train` runs of 2026-12-07, commit 51854db, one
-/// per encoder family, several KAN bases, both tasks) load and score two clips exactly as that build scored them (its
-/// `qkan predict --json` scores, saved beside each zip). Fails if a persisted format, an option's saved shape or the
-/// scoring path changes what an existing model zip means.
+/// per encoder family, several KAN bases, both tasks) load and score two clips as that build scored them (its
+/// `qkan predict --json` scores, saved beside each zip): the pooled model bit for bit, the frame-encoder models to float
+/// rounding (2e-6), because since 2026-12-08 the encoders evaluate channels-last, the same sums in another order
+/// (README, "Known issues"). Fails if a persisted format, an option's saved shape or the scoring path changes what an
+/// existing model zip means.
 /// </summary>
 public sealed class SavedModelCompatibilityTests
 {
@@ -32,9 +34,17 @@ public sealed class SavedModelCompatibilityTests
         {
             var want = clip.Value.EnumerateArray().Select(v => v.GetSingle()).ToArray();
             var got = engine.Predict(new PathRow { Path = Path.Combine(Folder, clip.Name) }).Score;
-            Assert.Equal(want, got);
-            // The recipe's streamed path (qkan predict's) scores the same, bit for bit.
-            Assert.Equal(want, audio.Predict(Path.Combine(Folder, clip.Name)).Scores);
+            var streamed = audio.Predict(Path.Combine(Folder, clip.Name)).Scores;
+            // The recipe's streamed path (qkan predict's) scores the same as the engine, bit for bit.
+            Assert.Equal(got, streamed);
+            if (name.Contains("pooled"))
+                Assert.Equal(want, got);
+            else
+            {
+                Assert.Equal(want.Length, got.Length);
+                for (int i = 0; i < want.Length; i++)
+                    Assert.True(Math.Abs(want[i] - got[i]) <= 2e-6, $"{clip.Name} class {i}: saved-build score {want[i]}, now {got[i]}");
+            }
         }
     }
 

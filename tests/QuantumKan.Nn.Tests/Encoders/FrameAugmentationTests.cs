@@ -130,4 +130,66 @@ public class FrameAugmentationTests
         }
         Assert.InRange(limited, 16, 48);                                                 // about half of 64 clips
     }
+
+    [Fact]
+    public void StretchTime_ReadsAboutTheCentre_CircularlyWithLinearInterpolation()
+    {
+        using var scope = NewDisposeScope();
+        var ramp = arange(9, dtype: ScalarType.Float32).reshape(1, 9, 1).expand(3, 9, 2).contiguous();   // x[b, t, m] = t
+        var x = FrameAugmentation.StretchTime(ramp, tensor(new[] { 1f, 2f, 0.5f }));
+        // c = 4. Rate 1: identity. Rate 2: source 4 + 2(t − 4) mod 9. Rate 0.5: source 4 + (t − 4)/2, interpolated.
+        float[][] expected =
+        [
+            [0, 1, 2, 3, 4, 5, 6, 7, 8],
+            [5, 7, 0, 2, 4, 6, 8, 1, 3],
+            [2, 2.5f, 3, 3.5f, 4, 4.5f, 5, 5.5f, 6],
+        ];
+        for (int b = 0; b < 3; b++)
+            for (int m = 0; m < 2; m++)
+                Assert.Equal(expected[b], x[b, .., m].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void WarpBands_ScalesTheMelAxisAboutBandZero_RepeatingTheTopBand()
+    {
+        using var scope = NewDisposeScope();
+        var impulse = zeros(3, 2, 32);
+        impulse[.., .., 10] = tensor(1f);
+        var x = FrameAugmentation.WarpBands(impulse, tensor(new[] { 1f, 0.5f, 2f }));
+        Assert.True(x[0].eq(impulse[0]).all().item<bool>());
+        // Factor 0.5: band m reads band m/2, so the impulse moves up to band 20 and its odd neighbours read half of it.
+        var up = x[1, 0].data<float>().ToArray();
+        Assert.Equal(1f, up[20]);
+        Assert.Equal(0.5f, up[19]);
+        Assert.Equal(0.5f, up[21]);
+        Assert.Equal(2f, up.Sum());
+        // Factor 2: band m reads band 2m, so the impulse moves down to band 5.
+        var down = x[2, 1].data<float>().ToArray();
+        Assert.Equal(1f, down[5]);
+        Assert.Equal(1f, down.Sum());
+        // Past the top the last band repeats: a ramp over bands saturates at M − 1.
+        var ramp = arange(32, dtype: ScalarType.Float32).reshape(1, 1, 32);
+        var warped = FrameAugmentation.WarpBands(ramp, tensor(new[] { 2f }))[0, 0].data<float>().ToArray();
+        Assert.Equal(Enumerable.Range(0, 32).Select(m => (float)Math.Min(2 * m, 31)).ToArray(), warped);
+    }
+
+    [Fact]
+    public void WarpAndStretch_DrawEachClipsFactorInRange_DeterministicUnderTheGenerator()
+    {
+        var options = new FrameAugmentationOptions { FrequencyWarp = 0.2, TimeStretch = 0.2 };
+        using var scope = NewDisposeScope();
+        var frames = randn(16, 30, 24);
+        using var g1 = new Generator(5);
+        using var g2 = new Generator(5);
+        var (a, _) = FrameAugmentation.Apply(frames, ones(16, 1), options, multiLabel: true, g1);
+        var (b, _) = FrameAugmentation.Apply(frames, ones(16, 1), options, multiLabel: true, g2);
+        Assert.True(a.eq(b).all().item<bool>());
+        Assert.False(a.allclose(frames));
+        // Interpolation never leaves each clip's own value range.
+        Assert.True(a.amax([1, 2]).le(frames.amax([1, 2]) + 1e-5).all().item<bool>());
+        Assert.True(a.amin([1, 2]).ge(frames.amin([1, 2]) - 1e-5).all().item<bool>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrameAugmentationOptions { FrequencyWarp = 1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrameAugmentationOptions { TimeStretch = -0.1 }.Validate());
+        Assert.True(new FrameAugmentationOptions { TimeStretch = 0.1 }.IsEnabled);
+    }
 }
