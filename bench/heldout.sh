@@ -17,7 +17,7 @@ RUNS="words-default,words-linear4,sounds-long-default,sounds-long-linear4,sounds
 # Also available (RESULTS rows): the first and second rounds' words-{encoder,linear,lowpass}, sounds-{encoder,
 # encoder-noaug,linear}; the third round's words-skip, words-q0 and sounds-long-{encoder,linear,mlp,skip,q0,skip-q0};
 # the fourth round's words-skip-lo, words-dh, words-dh-sd0, sounds-long-skip-lo, sounds-long-dh, sounds-long-dh-sd0,
-# sounds-long-e20, sounds-long-linear-e20.
+# sounds-long-e20, sounds-long-linear-e20; the fifth round's words-warp, words-warp2, words-stretch, words-warp-stretch.
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) WORK="$2"; shift 2 ;;
@@ -81,6 +81,11 @@ run words-default "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${W
 run words-linear4 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --classifier-head Linear --semantic-widths 64
 run words-dh "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none --skip-dropout 0.5 --contrastive-target SharedLabel
 run words-dh-sd0 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --semantic-widths none --skip-dropout 0
+# Fifth round (RESULTS, 2026-12-08): mel-axis warp and time stretch on top of the words recipe.
+run words-warp "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --freq-warp 0.1
+run words-warp2 "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --freq-warp 0.2
+run words-stretch "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --time-stretch 0.15
+run words-warp-stretch "$WORDS" --task Multiclass --epochs 20 --encoder Temporal "${WORDS_AUG[@]}" --freq-warp 0.1 --time-stretch 0.15
 run sounds-long-skip-lo "$SOUNDS" "${SOUNDS_LONG[@]}" --semantic-widths 64 --skip-dropout 0.5
 run sounds-long-default "$SOUNDS" "${SOUNDS_LONG[@]}"
 run sounds-long-linear4 "$SOUNDS" "${SOUNDS_LONG[@]}" --classifier-head Linear --semantic-widths 64
