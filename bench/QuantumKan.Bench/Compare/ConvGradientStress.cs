@@ -20,6 +20,7 @@ internal static class ConvGradientStress
         random.manual_seed(seed);
         var rng = new Random(seed);
         int failed = 0;
+        ProbeLayouts(passes, rng);
         foreach (var kind in new[] { FrameEncoderKind.Temporal, FrameEncoderKind.KanTemporal, FrameEncoderKind.Conv2d })
         {
             int[] benchChannels = kind == FrameEncoderKind.Conv2d ? [16, 16, 32, 64] : [64, 64, 96, 128];
@@ -57,5 +58,39 @@ internal static class ConvGradientStress
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// libtorch's own conv2d, not the encoders: the shapes the encoders used before 2026-12-08 (a 3×3 convolution over
+    /// (B, C, T, 8) and a 1×9 row convolution over (B, C, 1, T), T 2–120) with C = 12, 16 and 24, in the contiguous
+    /// layout and channels-last, counting passes whose training output's input gradient or whose eval output is not all
+    /// finite. Informational (the encoders use channels-last); README, "Known issues".
+    /// </summary>
+    private static void ProbeLayouts(int passes, Random rng)
+    {
+        foreach (var (name, kernel) in new[] { ("3x3 over (B, C, T, 8)", (3, 3)), ("1x9 row over (B, C, 1, T)", (1, 9)) })
+            foreach (int channels in new[] { 12, 16, 24 })
+                foreach (bool channelsLast in new[] { false, true })
+                {
+                    using var weight = (randn(channels, channels, kernel.Item1, kernel.Item2) * 0.1).requires_grad_(true);
+                    int badGradient = 0, badEval = 0;
+                    for (int i = 0; i < passes; i++)
+                    {
+                        using var scope = NewDisposeScope();
+                        int batch = 1 + rng.Next(8), time = 2 + rng.Next(i % 2 == 0 ? 8 : 119);
+                        var x = kernel.Item1 == 3 ? randn(batch, channels, time, 8) : randn(batch, channels, 1, time);
+                        if (channelsLast)
+                            x = x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+                        x.requires_grad_(true);
+                        var y = nn.functional.conv2d(x, weight, padding: [kernel.Item1 / 2, kernel.Item2 / 2]);
+                        (y * randn_like(y)).sum().backward();
+                        badGradient += x.grad!.isfinite().all().item<bool>() ? 0 : 1;
+                        weight.grad!.zero_();
+                        using (no_grad())
+                            badEval += nn.functional.conv2d(x, weight, padding: [kernel.Item1 / 2, kernel.Item2 / 2]).isfinite().all().item<bool>() ? 0 : 1;
+                    }
+                    Console.WriteLine($"libtorch conv2d {name}, C = {channels}, {(channelsLast ? "channels-last" : "contiguous")}: " +
+                                      $"{badGradient} of {passes} backward passes with non-finite input gradients, {badEval} of {passes} eval forwards non-finite");
+                }
     }
 }

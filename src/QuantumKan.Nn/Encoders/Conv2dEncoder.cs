@@ -51,8 +51,8 @@ public sealed class Conv2dEncoder : FrameEncoder
     /// The same values in channels-last memory order (B, H, W, C); convolutions and BatchNorm keep that order, so every
     /// block after the stem runs channels-last, in training and in evaluation. On an AVX-512 machine (AMD EPYC,
     /// 2026-12-08) libtorch's contiguous (NCHW) CPU convolutions with channel counts that are not multiples of 16 gave
-    /// NaN: input gradients in about 1 backward in 50, and whole clips' outputs in 1–2 % of eval forwards; channels-last
-    /// gave none in the same passes (`EncoderGradients_StayFinite_OnShortClips`, `EvalForwards_StayFinite_AtAnyLength`).
+    /// NaN input gradients (`QuantumKan.Bench conv-gradients` probes it) and NaN clip outputs in evaluation; channels-last
+    /// gave none (`EncoderGradients_StayFinite_OnShortClips`, `EvalForwards_StayFinite_AtAnyLength`).
     /// The stem's one-channel input enters channels-last too (a view). Models saved before score the same up to float
     /// rounding.
     /// </summary>

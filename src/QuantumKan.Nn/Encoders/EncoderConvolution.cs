@@ -80,10 +80,12 @@ internal sealed class EncoderConv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    // A strided 1×1 convolution without padding runs as a strided slice and a stride-1 convolution, for the reason
-    // given on EncoderConv1d (uxlfoundation/oneDNN#6035).
-    public override Tensor forward(Tensor x) => _kernel == 1 && _stride > 1 && _padding == 0
+    public override Tensor forward(Tensor x) => PointwiseStrided
         ? nn.functional.conv2d(x.slice(2, 0, x.shape[2], _stride).slice(3, 0, x.shape[3], _stride), weight.view(_outChannels, _inChannels, 1, 1))
         : nn.functional.conv2d(x, weight.view(_outChannels, _inChannels, _kernel, _kernel),
             strides: [_stride, _stride], padding: [_padding, _padding]);
+
+    // A strided 1×1 convolution without padding runs as a strided slice and a stride-1 convolution, for the reason
+    // given on EncoderConv1d (uxlfoundation/oneDNN#6035).
+    private bool PointwiseStrided => _kernel == 1 && _stride > 1 && _padding == 0;
 }

@@ -19,8 +19,8 @@ namespace QuantumKan.Nn.Encoders;
 /// channels-last, so oneDNN and libtorch's channels-last BatchNorm kernels run without reorders (the backward pass
 /// gains most: about a quarter of the encoder's forward + backward time at batch 32, 2 threads). Evaluation runs
 /// channels-last too (until 2026-12-08 it made the row contiguous, the layout <c>conv1d</c> uses): on an AVX-512
-/// machine libtorch's contiguous convolutions returned NaN for whole clips in 1–2 % of eval forwards whose channel
-/// counts are not multiples of 16, and none channels-last (README, "Known issues"). The two layouts compute the same
+/// machine libtorch's contiguous convolutions returned NaN for whole clips when channel counts are not multiples of
+/// 16, and none channels-last (README, "Known issues"). The two layouts compute the same
 /// values up to float rounding.
 /// </summary>
 public sealed class TemporalConvEncoder : FrameEncoder

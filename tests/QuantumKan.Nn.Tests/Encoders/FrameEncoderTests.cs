@@ -122,7 +122,7 @@ public class FrameEncoderTests
     public void EvalForwards_StayFinite_AtAnyLength(FrameEncoderKind kind)
     {
         // Channel counts that are not multiples of 16 (24 here): on an AVX-512 machine libtorch's contiguous convolutions
-        // returned NaN for whole clips in 1–2 % of these eval forwards (Temporal, Conv2d); the encoders run channels-last.
+        // returned NaN for whole clips in some of these eval forwards (Temporal, Conv2d); the encoders run channels-last.
         manual_seed(3);
         using var encoder = FrameEncoder.Create(64, new FrameEncoderOptions { Kind = kind, Channels = [16, 16, 24, 32] });
         encoder.eval();
